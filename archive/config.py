@@ -1,0 +1,112 @@
+"""Where a deployment keeps its things, and its settings (``interfaces.md``).
+
+The data directory: ``--data-dir``, else ``NIANBAO_HOME``, else ``./nianbao-data``.
+Settings: ``nianbao.toml`` there, each overridden by ``NIANBAO_<NAME>`` in the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TOML = """\
+# nianbao configuration. Every setting may also be given as an environment variable
+# NIANBAO_<NAME IN CAPITALS>, which wins over this file.
+
+# SQLAlchemy URL of the database; empty means SQLite in this directory (nianbao.db).
+# database_url = "postgresql+psycopg://nianbao:secret@localhost/nianbao"
+
+# Mail to the disclosure office (政务公开办).
+smtp_host = "localhost"
+smtp_port = 25
+# smtp_user = ""
+# smtp_password = ""
+smtp_starttls = false
+smtp_ssl = false
+mail_from = "nianbao@localhost"
+alert_recipients = []
+# also send each agency a copy of its own alerts (to the registry's emails)
+copy_agencies = false
+# base URL of `nianbao serve`, used for links in the mail
+site_url = "http://127.0.0.1:8000"
+
+# Nightly cycle (nianbao daemon)
+schedule = "0 2 * * *"
+timezone = "Asia/Shanghai"
+misfire_grace_seconds = 21600
+
+# Crawler politeness
+download_delay = 1.0
+page_budget = 300
+max_file_mb = 64
+"""
+
+LIST_KEYS = {"alert_recipients"}
+BOOL_KEYS = {"smtp_starttls", "smtp_ssl", "copy_agencies"}
+INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb"}
+FLOAT_KEYS = {"download_delay"}
+KNOWN_KEYS = {
+    "database_url", "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
+    "smtp_ssl", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
+    "timezone", "misfire_grace_seconds", "download_delay", "page_budget", "max_file_mb",
+}
+
+
+def resolve_data_dir(cli: str | os.PathLike[str] | None = None) -> Path:
+    if cli:
+        return Path(cli).resolve()
+    env = os.environ.get("NIANBAO_HOME")
+    return Path(env).resolve() if env else (Path.cwd() / "nianbao-data").resolve()
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        v = self.values.get(key)
+        return default if v is None else v
+
+    @property
+    def database_url(self) -> str:
+        return self.values.get("database_url") or f"sqlite:///{self.data_dir / 'nianbao.db'}"
+
+
+def _coerce(key: str, raw: str) -> Any:
+    if key in LIST_KEYS:
+        return [s.strip() for s in raw.split(",") if s.strip()]
+    if key in BOOL_KEYS:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if key in INT_KEYS:
+        return int(raw)
+    if key in FLOAT_KEYS:
+        return float(raw)
+    return raw
+
+
+def load_settings(data_dir: Path) -> Settings:
+    values: dict[str, Any] = tomllib.loads(DEFAULT_TOML)
+    path = data_dir / "nianbao.toml"
+    if path.exists():
+        values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    for key in KNOWN_KEYS:
+        env = os.environ.get(f"NIANBAO_{key.upper()}")
+        if env is not None:
+            values[key] = _coerce(key, env)
+    return Settings(data_dir=data_dir, values=values)
+
+
+def write_default_config(data_dir: Path) -> bool:
+    """Write a commented nianbao.toml unless one exists; never overwrite."""
+    path = data_dir / "nianbao.toml"
+    if path.exists():
+        return False
+    path.write_text(DEFAULT_TOML, encoding="utf-8")
+    return True

@@ -1,0 +1,54 @@
+"""The one intermediate form every extractor produces and the parser reads.
+
+A document is a list of blocks in reading order: paragraphs of text and table grids with
+row/column spans already resolved. ``exact`` tells the parser whether a table's columns
+can be trusted positionally (HTML, DOCX, ruled PDF tables) or were guessed from tabs and
+spaces (plain text, PDF text without rules), where merged cells shift the cells.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Table:
+    rows: list[list[str]]
+    exact: bool = True
+    page: int | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    blocks: list[Block] = field(default_factory=list)
+    #: facts the container states outside the body: page title, 发布时间, source format.
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """Plain text of the whole document, tables as tab-separated lines."""
+        out: list[str] = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.text)
+            else:
+                out.extend("\t".join(r) for r in b.rows)
+        return "\n".join(out)
+
+
+def fold(text: str) -> str:
+    """NFKC-fold and drop all whitespace: the form labels and search terms are compared in."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+class ExtractionError(Exception):
+    """A file that cannot be turned into text; the message says why and what to do."""

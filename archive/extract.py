@@ -1,0 +1,202 @@
+"""Turn the bytes of any report file into a :class:`Document`.
+
+Formats are told by their magic bytes, never by the file name: portals serve PDFs named
+``.doc`` and PNGs named ``.pdf``. Every failure is an :class:`ExtractionError` whose
+message a person can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .document import Document, ExtractionError, Paragraph, Table
+
+#: Files larger than this are archived but not parsed.
+MAX_PARSE_BYTES = 64 * 1024 * 1024
+#: A DOCX whose parts inflate beyond this is treated as a zip bomb.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+IMAGE_MAGIC = {
+    b"\x89PNG": "PNG 图片",
+    b"\xff\xd8\xff": "JPEG 图片",
+    b"GIF8": "GIF 图片",
+}
+
+
+def sniff(data: bytes) -> str:
+    """Format name from the content: pdf, docx, ole, html, image, zip, empty, text."""
+    head = data[:1024]
+    if not data:
+        return "empty"
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "zip"
+        return "docx" if "word/document.xml" in names else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    for magic in IMAGE_MAGIC:
+        if head.startswith(magic):
+            return "image"
+    low = head.lower()
+    if b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<table" in low:
+        return "html"
+    return "text"
+
+
+def extract(data: bytes, *, content_type: str | None = None) -> Document:
+    """Extract a document from bytes; raises ExtractionError with a reason on failure."""
+    if len(data) > MAX_PARSE_BYTES:
+        raise ExtractionError(
+            f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_PARSE_BYTES // 1048576} MB），"
+            "已存档但未解析；请人工核查该文件"
+        )
+    kind = sniff(data)
+    if kind == "empty":
+        raise ExtractionError("文件为空（0 字节）；门户可能提供了失效附件，请核对原链接")
+    if kind == "image":
+        name = next(v for k, v in IMAGE_MAGIC.items() if data.startswith(k))
+        raise ExtractionError(f"文件内容是{name}而不是文档，无法提取文字；需人工录入或 OCR")
+    if kind == "zip":
+        raise ExtractionError("文件是 ZIP 压缩包而不是 DOCX 文档；请解压后单独导入")
+    if kind == "pdf":
+        from .extract_pdf import extract_pdf
+
+        doc = extract_pdf(data)
+    elif kind == "docx":
+        doc = extract_docx(data)
+    elif kind == "ole":
+        doc = extract_ole(data)
+    elif kind == "html":
+        from .extract_html import extract_html
+
+        doc = extract_html(data, content_type=content_type)
+    else:
+        doc = extract_text(data)
+    doc.meta.setdefault("format", kind)
+    if not any(isinstance(b, Table) or b.text.strip() for b in doc.blocks):
+        raise ExtractionError(f"{kind} 文件中没有可提取的文字（可能是扫描件）；需人工录入或 OCR")
+    return doc
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode bytes whose encoding may be misdeclared; GB2312/GBK are read as GB18030."""
+    candidates: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if declared:
+        d = declared.lower().strip()
+        candidates.append("gb18030" if d in {"gb2312", "gbk", "gb_2312-80", "x-gbk"} else d)
+    candidates += ["utf-8", "gb18030"]
+    for enc in candidates:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    return data.decode("gb18030", errors="replace")
+
+
+def extract_text(data: bytes) -> Document:
+    """Plain text: tab-separated lines are table rows (cells unreliable), the rest paragraphs."""
+    text = decode_text(data)
+    doc = Document(meta={"format": "text"})
+    table: Table | None = None
+    for line in text.splitlines():
+        if "\t" in line:
+            if table is None:
+                table = Table(rows=[], exact=False)
+                doc.blocks.append(table)
+            table.rows.append([c.strip() for c in line.split("\t")])
+            continue
+        if line.strip():
+            table = None
+            doc.blocks.append(Paragraph(line.strip()))
+    return doc
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise ExtractionError(f"DOCX 文件已损坏（{e}）；请重新下载原文件") from e
+    total = sum(i.file_size for i in zf.infolist())
+    if total > MAX_UNZIPPED_BYTES:
+        raise ExtractionError(
+            f"DOCX 解压后达 {total / 1048576:.0f} MB（压缩包炸弹？），拒绝解析；请人工核查"
+        )
+    return zf
+
+
+def extract_docx(data: bytes) -> Document:
+    """DOCX body in order, tables as native grids (merged cells repeat their text)."""
+    _check_zip(data)
+    try:
+        import docx
+        from docx.table import Table as DocxTable
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        d = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises many kinds on damaged files
+        raise ExtractionError(f"DOCX 文件无法打开（{type(e).__name__}: {e}）；请重新下载原文件") from e
+    doc = Document(meta={"format": "docx"})
+    core = d.core_properties
+    if core.title:
+        doc.meta["title"] = core.title
+    for child in d.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = DocxParagraph(child, d).text.strip()
+            if text:
+                doc.blocks.append(Paragraph(text))
+        elif tag == "tbl":
+            t = DocxTable(child, d)
+            rows = [[c.text.strip() for c in r.cells] for r in t.rows]
+            doc.blocks.append(Table(rows=rows, exact=True))
+    return doc
+
+
+def extract_ole(data: bytes) -> Document:
+    """Legacy Word 97–2003 DOC and WPS files: LibreOffice when present (exact tables),
+    else the pure-Python piece-table reader (text and cell marks)."""
+    from .extract_doc import read_word_binary
+
+    converter = shutil.which("soffice") or shutil.which("libreoffice")
+    if converter:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "in.doc"
+            src.write_bytes(data)
+            try:
+                subprocess.run(
+                    [converter, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                     "--convert-to", "docx", "--outdir", tmp, str(src)],
+                    check=True, capture_output=True, timeout=120,
+                )
+            except (subprocess.SubprocessError, OSError):
+                pass
+            out = Path(tmp) / "in.docx"
+            if out.exists() and out.stat().st_size:
+                doc = extract_docx(out.read_bytes())
+                doc.meta["format"] = "doc"
+                return doc
+    return read_word_binary(data)
+
+
+_WS = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def clean_line(text: str) -> str:
+    return _WS.sub(" ", text).strip()

@@ -1,0 +1,218 @@
+"""The database: SQLAlchemy 2 models, portable between SQLite and PostgreSQL.
+
+URL → versions → blob: a source URL is fetched many times (``fetches``), each distinct
+content becomes a report version pointing at a blob; nothing is ever overwritten.
+The monitor's tables (alerts, outbox, runs) live here too so one migration chain owns
+the whole schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="department")
+    portal: Mapped[str | None] = mapped_column(String(500))
+    column: Mapped[str | None] = mapped_column(String(500))
+    emails: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    deadline: Mapped[str | None] = mapped_column(String(5))
+    since: Mapped[int] = mapped_column(Integer, default=2008)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Blob(Base):
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str | None] = mapped_column(String(20))
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Source(Base):
+    """A URL nianbao has seen, with what conditional requests need next time."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="report")
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    posted_on: Mapped[dt.date | None] = mapped_column(Date)
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    removed_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Fetch(Base):
+    """One attempt to get one URL: what came back, or why nothing did."""
+
+    __tablename__ = "fetches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    error: Mapped[str | None] = mapped_column(Text)
+    parse_status: Mapped[str] = mapped_column(String(20), default="pending")
+    parse_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Report(Base):
+    """One agency's report for one year; its content lives in versions."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    posted_on: Mapped[dt.date | None] = mapped_column(Date)
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    agency: Mapped[Agency] = relationship()
+    versions: Mapped[list[ReportVersion]] = relationship(
+        back_populates="report", order_by="ReportVersion.seq"
+    )
+
+
+class ReportVersion(Base):
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    template: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(500))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text, default="")
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[Report] = relationship(back_populates="versions")
+    files: Mapped[list[ReportFile]] = relationship(cascade="all, delete-orphan")
+    findings: Mapped[list[FindingRow]] = relationship(cascade="all, delete-orphan")
+
+
+class ReportFile(Base):
+    __tablename__ = "report_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id"), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    role: Mapped[str] = mapped_column(String(20), default="attachment")
+
+
+class Cell(Base):
+    """One parsed number with its provenance (table row, page, the raw printed text)."""
+
+    __tablename__ = "cells"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id"), index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float | None] = mapped_column(Float)
+    raw: Mapped[str | None] = mapped_column(String(200))
+    yuan: Mapped[int | None] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
+    row: Mapped[int | None] = mapped_column(Integer)
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    where: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    expected: Mapped[Any] = mapped_column(JSON, nullable=True)
+    actual: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class PortalCrawl(Base):
+    """Outcome of crawling one portal once: ok / partial / unreachable, with the reason."""
+
+    __tablename__ = "portal_crawls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal: Mapped[str] = mapped_column(String(500), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    reports_found: Mapped[int] = mapped_column(Integer, default=0)
+    agency_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Outbox(Base):
+    """Mail waiting to go out; written in the same transaction as the alerts it carries."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Run(Base):
+    """The nightly cycle's log: what ran when, and how it ended."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheduled_for: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

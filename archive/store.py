@@ -1,0 +1,354 @@
+"""The Archive: one object owning the database and the blob store.
+
+Callers (crawler, monitor, pages) never write SQL for archiving; they hand bytes to
+:meth:`Archive.ingest` and read through the query methods. One ingest is one transaction:
+a file either lands whole (fetch, version, cells, findings) or only as a fetch marked
+unparseable with the reason — never as partial rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .blobs import BlobStore
+from .config import Settings, load_settings
+from .document import ExtractionError, fold
+from .extract import extract, sniff
+from .models import (
+    Agency,
+    Blob,
+    Cell,
+    Fetch,
+    FindingRow,
+    Report,
+    ReportFile,
+    ReportVersion,
+    Source,
+    utcnow,
+)
+from .parse import parse_document
+from .record import Record, iter_cells
+from .validate import Context, validate
+
+
+@dataclass
+class IngestResult:
+    sha256: str
+    status: str  # new | new_version | unchanged | unparseable | not_report
+    fetch_id: int
+    report_id: int | None = None
+    version_id: int | None = None
+    error: str | None = None
+    record: Record | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+
+class Archive:
+    def __init__(self, data_dir: Path, settings: Settings | None = None):
+        self.data_dir = Path(data_dir)
+        self.settings = settings or load_settings(self.data_dir)
+        self.blobs = BlobStore(self.data_dir / "blobs")
+        url = self.settings.database_url
+        self.engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            _sqlite_pragmas(self.engine)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+
+    # ------------------------------------------------------------ schema
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", "archive:migrations")
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        from .search import get_search
+
+        get_search(self).ensure()
+
+    # ------------------------------------------------------------ agencies
+
+    def upsert_agency(self, s: Session, entry: dict[str, Any]) -> Agency:
+        a = s.get(Agency, entry["id"])
+        if a is None:
+            a = Agency(id=entry["id"], name=entry["name"])
+            s.add(a)
+        for key in ("name", "kind", "portal", "column", "emails", "deadline", "since", "demo"):
+            if key in entry and entry[key] is not None:
+                setattr(a, key, entry[key])
+        if a.emails is None:
+            a.emails = []
+        return a
+
+    def match_agency(self, s: Session, text: str | None) -> Agency | None:
+        """The agency whose name the text names; a longer name wins."""
+        if not text:
+            return None
+        t = fold(text)
+        best: Agency | None = None
+        for a in s.scalars(select(Agency)):
+            name = fold(a.name)
+            if name and name in t and (best is None or len(name) > len(fold(best.name))):
+                best = a
+        return best
+
+    # ------------------------------------------------------------ ingest
+
+    def ingest(
+        self,
+        data: bytes,
+        *,
+        url: str | None = None,
+        agency: str | None = None,
+        year: int | None = None,
+        status: int | None = 200,
+        fetched_at: dt.datetime | None = None,
+        posted_on: dt.date | None = None,
+        content_type: str | None = None,
+        role: str = "attachment",
+        extra_files: list[tuple[str | None, bytes, str]] | None = None,
+        create_agency: bool = True,
+    ) -> IngestResult:
+        sha = self.blobs.put(data)
+        now = fetched_at or utcnow()
+        with self.Session.begin() as s:
+            self._blob_row(s, sha, data)
+            src = self._source(s, url, sha, now) if url else None
+            fetch = Fetch(url=url or f"file:{sha}", source_id=src.id if src else None,
+                          fetched_at=now, status=status, sha256=sha, parse_status="pending")
+            s.add(fetch)
+            s.flush()
+            fetch_id = fetch.id
+        try:
+            doc = extract(data, content_type=content_type)
+        except ExtractionError as e:
+            return self._mark(fetch_id, sha, "unparseable", str(e))
+        except Exception as e:  # a parser bug must not stop a crawl; record it
+            return self._mark(fetch_id, sha, "unparseable",
+                              f"解析器内部错误（{type(e).__name__}: {e}）；请把该文件报告给开发者")
+        with self.Session.begin() as s:
+            given = s.get(Agency, agency) if agency else None
+            if agency and given is None:
+                given = self.match_agency(s, agency)
+            rec = parse_document(doc, filed_year=year,
+                                 agency=given.name if given else agency)
+            ag = given or self.match_agency(s, rec["agency"] or rec["title"])
+            if ag is None and create_agency and (rec["agency"] or agency):
+                name = rec["agency"] or agency or ""
+                ag = self.upsert_agency(s, {
+                    "id": "auto-" + hashlib.sha1(fold(name).encode()).hexdigest()[:8],
+                    "name": name, "kind": "department"})
+                s.flush()
+            the_year = year or rec["year"]
+            if ag is None or the_year is None:
+                f = s.get(Fetch, fetch_id)
+                assert f is not None
+                f.parse_status = "not_report"
+                f.parse_error = "无法从文件中确定发布机关或年度（标题应含“XXXX年…政府信息公开工作年度报告”）；" \
+                    "请用 --agency/--year 指定"
+                return IngestResult(sha, "not_report", fetch_id, error=f.parse_error, record=rec)
+            report = s.scalar(select(Report).where(Report.agency_id == ag.id,
+                                                   Report.year == the_year))
+            if report is None:
+                report = Report(agency_id=ag.id, year=the_year, first_seen=now)
+                s.add(report)
+                s.flush()
+            if posted_on and (report.posted_on is None or posted_on < report.posted_on):
+                report.posted_on = posted_on
+            if report.posted_on is None and rec["published_on"] and url is None:
+                report.posted_on = dt.date.fromisoformat(rec["published_on"])
+            report.removed_on = None
+            latest = report.versions[-1] if report.versions else None
+            f = s.get(Fetch, fetch_id)
+            assert f is not None
+            f.parse_status = "ok"
+            if latest is not None and latest.sha256 == sha:
+                return IngestResult(sha, "unchanged", fetch_id, report.id, latest.id,
+                                    record=latest.record)  # type: ignore[arg-type]
+            ctx = self._context(s, ag.id, the_year, report.id, year)
+            validate(rec, ctx)
+            version = ReportVersion(
+                seq=(latest.seq + 1) if latest else 1, sha256=sha, url=url,
+                first_seen=now, template=rec["template"], title=rec["title"],
+                published_on=dt.date.fromisoformat(rec["published_on"]) if rec["published_on"]
+                else None, record=dict(rec), text=doc.text(),
+                error_count=sum(1 for x in rec["findings"] if x["severity"] == "error"))
+            report.versions.append(version)
+            s.flush()
+            version.files.append(ReportFile(url=url, sha256=sha, role=role))
+            for furl, fdata, frole in extra_files or []:
+                fsha = self.blobs.put(fdata)
+                self._blob_row(s, fsha, fdata)
+                version.files.append(ReportFile(url=furl, sha256=fsha, role=frole))
+            self._store_cells(s, version, rec)
+            self._store_findings(s, version, rec)
+            self._revalidate_next(s, ag.id, the_year)
+            from .search import get_search
+
+            get_search(self).index_version(s, version)
+            status_word = "new" if latest is None else "new_version"
+            return IngestResult(sha, status_word, fetch_id, report.id, version.id, record=rec,
+                                findings=list(rec["findings"]))  # type: ignore[arg-type]
+
+    def _mark(self, fetch_id: int, sha: str, status: str, error: str) -> IngestResult:
+        with self.Session.begin() as s:
+            f = s.get(Fetch, fetch_id)
+            assert f is not None
+            f.parse_status = status
+            f.parse_error = error
+        return IngestResult(sha, status, fetch_id, error=error)
+
+    def _blob_row(self, s: Session, sha: str, data: bytes) -> None:
+        if s.get(Blob, sha) is None:
+            s.add(Blob(sha256=sha, size=len(data), format=sniff(data)))
+            s.flush()
+
+    def _source(self, s: Session, url: str, sha: str, now: dt.datetime) -> Source:
+        src = s.scalar(select(Source).where(Source.url == url))
+        if src is None:
+            src = Source(url=url, first_seen=now)
+            s.add(src)
+        src.sha256 = sha
+        src.last_seen = now
+        src.removed_on = None
+        s.flush()
+        return src
+
+    def _context(self, s: Session, agency_id: str, year: int, report_id: int | None,
+                 filed_year: int | None) -> Context:
+        prev = self.latest_record(s, agency_id, year - 1)
+        others: list[tuple[str, str]] = []
+        if prev:
+            others.append((f"本机关{year - 1}年", prev["provenance"].get("narrative", "")))
+        q = select(Report).where(Report.year == year, Report.agency_id != agency_id)
+        for r in s.scalars(q):
+            if r.versions:
+                rec = r.versions[-1].record or {}
+                others.append((r.agency.name, rec.get("provenance", {}).get("narrative", "")))
+        return Context(previous=prev, others=others, filed_year=filed_year)
+
+    def latest_record(self, s: Session, agency_id: str, year: int) -> Record | None:
+        r = s.scalar(select(Report).where(Report.agency_id == agency_id, Report.year == year))
+        if r is None or not r.versions:
+            return None
+        return r.versions[-1].record  # type: ignore[return-value]
+
+    def _revalidate_next(self, s: Session, agency_id: str, year: int) -> None:
+        """Cross-year rules of next year's report depend on this one."""
+        nxt = s.scalar(select(Report).where(Report.agency_id == agency_id, Report.year == year + 1))
+        if nxt is None or not nxt.versions:
+            return
+        v = nxt.versions[-1]
+        rec: Record = dict(v.record)  # type: ignore[assignment]
+        validate(rec, self._context(s, agency_id, year + 1, nxt.id, year + 1))
+        v.record = dict(rec)
+        v.findings.clear()
+        s.flush()
+        self._store_findings(s, v, rec)
+        v.error_count = sum(1 for x in rec["findings"] if x["severity"] == "error")
+
+    def _store_cells(self, s: Session, version: ReportVersion, rec: Record) -> None:
+        prov = rec["provenance"].get("cells", {})
+        rows = []
+        for path, value in iter_cells(rec):
+            p = prov.get(path, {})
+            if isinstance(value, dict):
+                num, raw, yuan = None, value.get("text"), value.get("yuan")
+            else:
+                num, raw, yuan = value, p.get("raw"), None
+            rows.append(Cell(version_id=version.id, path=path,
+                             value=float(num) if isinstance(num, int | float) else None,
+                             raw=raw, yuan=yuan, page=p.get("page"), row=p.get("row")))
+        s.add_all(rows)
+
+    def _store_findings(self, s: Session, version: ReportVersion, rec: Record) -> None:
+        for f in rec["findings"]:
+            version.findings.append(FindingRow(code=f["code"], severity=f["severity"],
+                                               where=f["where"], message=f["message"],
+                                               expected=f["expected"], actual=f["actual"]))
+
+    # ------------------------------------------------------------ queries
+
+    def reports(self, agency: str | None = None, year: int | None = None,
+                limit: int | None = None) -> list[dict[str, Any]]:
+        with self.Session() as s:
+            q = select(Report).join(Agency).order_by(Agency.name, Report.year)
+            if agency:
+                q = q.where((Report.agency_id == agency) | (Agency.name == agency))
+            if year:
+                q = q.where(Report.year == year)
+            if limit:
+                q = q.limit(limit)
+            return [self.report_json(r) for r in s.scalars(q) if r.versions]
+
+    @staticmethod
+    def report_json(r: Report) -> dict[str, Any]:
+        latest = r.versions[-1]
+        primary = next((f for f in latest.files if f.role == "attachment"), None) or (
+            latest.files[0] if latest.files else None)
+        return {
+            "id": r.id,
+            "agency_id": r.agency_id,
+            "agency": r.agency.name,
+            "year": r.year,
+            "url": primary.url if primary else latest.url,
+            "sha256": primary.sha256 if primary else latest.sha256,
+            "first_seen": r.first_seen.isoformat(timespec="seconds"),
+            "posted_on": r.posted_on.isoformat() if r.posted_on else None,
+            "published_on": latest.published_on.isoformat() if latest.published_on else None,
+            "removed_on": r.removed_on.isoformat() if r.removed_on else None,
+            "template": latest.template,
+            "title": latest.title,
+            "findings": [f.code for f in latest.findings],
+            "errors": latest.error_count,
+            "files": [{"url": f.url, "sha256": f.sha256, "role": f.role} for f in latest.files],
+            "versions": [{"seq": v.seq, "sha256": v.sha256,
+                          "first_seen": v.first_seen.isoformat(timespec="seconds")}
+                         for v in r.versions],
+        }
+
+    # ------------------------------------------------------------ integrity
+
+    def fsck(self) -> list[dict[str, str]]:
+        """Re-hash every blob and check that every row's hash names a blob on disk."""
+        problems: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for sha in self.blobs:
+            seen.add(sha)
+            if not self.blobs.verify(sha):
+                problems.append({"kind": "corrupt_blob", "sha256": sha,
+                                 "message": f"blob {sha} 内容与其哈希不符（磁盘损坏或被改动）"})
+        with self.Session() as s:
+            refs: list[tuple[str, str | None]] = []
+            refs += [("blobs", x) for x in s.scalars(select(Blob.sha256))]
+            refs += [("fetches", x) for x in s.scalars(select(Fetch.sha256))]
+            refs += [("report_versions", x) for x in s.scalars(select(ReportVersion.sha256))]
+            refs += [("report_files", x) for x in s.scalars(select(ReportFile.sha256))]
+            for table, sha in refs:
+                if sha and sha not in seen and not self.blobs.exists(sha):
+                    problems.append({"kind": "missing_blob", "sha256": sha,
+                                     "message": f"{table} 中的记录指向不存在的 blob {sha}"})
+        return problems
+

@@ -1,0 +1,273 @@
+"""The ``nianbao`` command line (``interfaces.md``).
+
+With ``--json`` a command prints one JSON document on stdout and nothing else; progress
+and logs go to stderr. Exit 0 on success, 1 when the command ran but found problems it
+was asked to report, 2 on bad usage or input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.config import resolve_data_dir, write_default_config
+from archive.store import Archive
+
+
+def emit(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+class Ctx:
+    def __init__(self, data_dir: str | None):
+        self.data_dir = resolve_data_dir(data_dir)
+        self._archive: Archive | None = None
+
+    @property
+    def archive(self) -> Archive:
+        if self._archive is None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            a = Archive(self.data_dir)
+            a.migrate()
+            self._archive = a
+        return self._archive
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", envvar=None, default=None,
+              help="数据目录（默认 $NIANBAO_HOME 或 ./nianbao-data）")
+@click.pass_context
+def main(click_ctx: click.Context, data_dir: str | None) -> None:
+    """nianbao 年报 — 政府信息公开工作年度报告的采集、存档、校验、提醒与检索。"""
+    click_ctx.obj = Ctx(data_dir)
+
+
+@main.command()
+@pass_ctx
+def init(ctx: Ctx) -> None:
+    """Create the data directory, database and default registry."""
+    from archive.registry import builtin_registry
+
+    ctx.data_dir.mkdir(parents=True, exist_ok=True)
+    wrote = write_default_config(ctx.data_dir)
+    a = ctx.archive
+    with a.Session.begin() as s:
+        from archive.models import Agency
+
+        if s.query(Agency).count() == 0:
+            for entry in builtin_registry():
+                a.upsert_agency(s, entry)
+    err(f"数据目录：{ctx.data_dir}")
+    err("已写入默认配置 nianbao.toml" if wrote else "nianbao.toml 已存在，未改动")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print the record as JSON")
+@click.option("--year", type=int, default=None, help="the year the file is filed under")
+def parse(file: Path, as_json: bool, year: int | None) -> None:
+    """Parse one file (any format) and print its record, without touching the database."""
+    from archive.document import ExtractionError
+    from archive.extract import extract
+    from archive.parse import parse_document
+    from archive.validate import Context, validate
+
+    try:
+        doc = extract(file.read_bytes())
+    except ExtractionError as e:
+        err(f"{file}: 无法解析：{e}")
+        sys.exit(2)
+    rec = parse_document(doc, filed_year=year)
+    validate(rec, Context(filed_year=year))
+    if as_json:
+        emit(rec)
+        return
+    click.echo(render_record(rec))
+
+
+def render_record(rec: dict[str, Any]) -> str:
+    from archive.record import iter_cells
+
+    out = io.StringIO()
+    out.write(f"机关: {rec['agency']}\n年度: {rec['year']}\n模板: {rec['template']}\n")
+    out.write(f"标题: {rec['title']}\n落款日期: {rec['published_on']}\n")
+    for path, value in iter_cells(rec):  # type: ignore[arg-type]
+        if path.startswith("legacy_stats."):
+            row = rec["legacy_stats"][int(path.split(".")[1])]
+            out.write(f"{row['label']}\t{row.get('unit') or ''}\t"
+                      f"{'null' if row.get('value') is None else row['value']}\n")
+            continue
+        if isinstance(value, dict):
+            value = value.get("text")
+        out.write(f"{path}\t{'null' if value is None else value}\n")
+    for f in rec["findings"]:
+        out.write(f"[{f['severity']}] {f['code']} {f['where'] or ''}: {f['message']}\n")
+    for note in rec["notes"]:
+        out.write(f"(注) {note}\n")
+    return out.getvalue()
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", default=None, help="agency id or name")
+@click.option("--year", type=int, default=None)
+@click.option("--url", default=None, help="the address the file was published at")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def ingest(ctx: Ctx, files: tuple[Path, ...], agency: str | None, year: int | None,
+           url: str | None, as_json: bool) -> None:
+    """Archive local files, parse, validate, store."""
+    a = ctx.archive
+    results = []
+    bad = 0
+    for f in files:
+        r = a.ingest(f.read_bytes(), url=url, agency=agency, year=year, role="attachment")
+        results.append({"file": str(f), "sha256": r.sha256, "status": r.status,
+                        "report_id": r.report_id, "error": r.error,
+                        "findings": [x["code"] for x in r.findings]})
+        if r.status in ("unparseable", "not_report"):
+            bad += 1
+            err(f"{f}: {r.status}: {r.error}")
+        else:
+            err(f"{f}: {r.status} (report {r.report_id}, {len(r.findings)} findings)")
+    if as_json:
+        emit({"ingested": results})
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.option("--agency", default=None)
+@click.option("--year", type=int, default=None)
+@click.option("--limit", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def reports(ctx: Ctx, agency: str | None, year: int | None, limit: int | None,
+            as_json: bool) -> None:
+    """Archived reports: one entry per agency and year."""
+    rows = ctx.archive.reports(agency=agency, year=year, limit=limit)
+    if as_json:
+        emit({"reports": rows})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table("id", "机关", "年度", "模板", "版本", "错误", "发现")
+    for r in rows:
+        t.add_row(str(r["id"]), r["agency"], str(r["year"]), r["template"],
+                  str(len(r["versions"])), str(r["errors"]), ",".join(sorted(set(r["findings"]))))
+    Console().print(t)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def fsck(ctx: Ctx, as_json: bool) -> None:
+    """Re-hash every blob and check every database reference; exit 1 on any problem."""
+    problems = ctx.archive.fsck()
+    if as_json:
+        emit({"ok": not problems, "problems": problems})
+    else:
+        for p in problems:
+            click.echo(f"{p['kind']}: {p['message']}")
+        err("fsck: 没有发现问题" if not problems else f"fsck: 发现 {len(problems)} 个问题")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@pass_ctx
+def export(ctx: Ctx, fmt: str, out: Path | None) -> None:
+    """The parsed statistics: one row per report and cell."""
+    from sqlalchemy import func, select
+
+    from archive.models import Agency, Cell, Report, ReportVersion
+
+    a = ctx.archive
+    rows: list[dict[str, Any]] = []
+    with a.Session() as s:
+        q = (select(Agency.id, Agency.name, Report.year, ReportVersion.seq, ReportVersion.template,
+                    ReportVersion.sha256, Cell.path, Cell.value, Cell.raw, Cell.yuan)
+             .join(Report, Report.agency_id == Agency.id)
+             .join(ReportVersion, ReportVersion.report_id == Report.id)
+             .join(Cell, Cell.version_id == ReportVersion.id)
+             .where(ReportVersion.id.in_(select(func.max(ReportVersion.id))
+                                         .group_by(ReportVersion.report_id)))
+             .order_by(Agency.id, Report.year, Cell.id))
+        for r in s.execute(q):
+            rows.append({"agency_id": r[0], "agency": r[1], "year": r[2], "version": r[3],
+                         "template": r[4], "sha256": r[5], "cell": r[6],
+                         "value": int(r[7]) if r[7] is not None and float(r[7]).is_integer()
+                         else r[7], "raw": r[8], "yuan": r[9]})
+    if fmt == "json":
+        text = json.dumps({"cells": rows}, ensure_ascii=False, indent=1)
+    else:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=["agency_id", "agency", "year", "version", "template",
+                                            "sha256", "cell", "value", "raw", "yuan"])
+        w.writeheader()
+        w.writerows(rows)
+        text = buf.getvalue()
+    if out:
+        out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        err(f"已导出 {len(rows)} 行到 {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--agency", default=None)
+@click.option("--year", type=int, default=None)
+@click.option("--limit", type=int, default=50)
+@click.option("--rebuild", is_flag=True, help="rebuild the search index from the archive")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def search(ctx: Ctx, query: str | None, agency: str | None, year: int | None, limit: int,
+           rebuild: bool, as_json: bool) -> None:
+    """Full-text search of every archived report."""
+    from archive.search import get_search
+
+    engine = get_search(ctx.archive)
+    if rebuild:
+        n = engine.rebuild()
+        err(f"已重建索引：{n} 个版本")
+        if not query:
+            return
+    if not query:
+        raise click.UsageError("需要检索词 QUERY")
+    hits = engine.search(query, agency=agency, year=year, limit=limit)
+    if as_json:
+        emit({"hits": [h.json() for h in hits]})
+        return
+    for h in hits:
+        click.echo(f"{h.report_id}\t{h.agency}\t{h.year}\t{h.snippet}")
+
+
+def _load_plugins() -> None:
+    """Commands that live in their own modules register themselves on ``main``."""
+    import importlib
+
+    for name in ("monitor.cmd_crawl", "monitor.cmd_alerts", "monitor.cmd_web", "monitor.cmd_demo"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+
+
+_load_plugins()
