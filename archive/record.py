@@ -266,7 +266,7 @@ def iter_cells(record: Record) -> list[tuple[str, Any]]:
             out.append((prefix, node))
 
     for section in ("active_disclosure", "applications", "review_litigation"):
-        walk(section, record[section])  # type: ignore[literal-required]
+        walk(section, record.get(section))
     for i, row in enumerate(record["legacy_stats"]):
         out.append((f"legacy_stats.{i}", row.get("value")))
     return out

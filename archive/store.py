@@ -346,8 +346,11 @@ class Archive:
             refs += [("fetches", x) for x in s.scalars(select(Fetch.sha256))]
             refs += [("report_versions", x) for x in s.scalars(select(ReportVersion.sha256))]
             refs += [("report_files", x) for x in s.scalars(select(ReportFile.sha256))]
-            for table, sha in refs:
-                if sha and sha not in seen and not self.blobs.exists(sha):
+            for table, ref in refs:
+                if ref is None:
+                    continue
+                sha = ref
+                if sha not in seen and not self.blobs.exists(sha):
                     problems.append({"kind": "missing_blob", "sha256": sha,
                                      "message": f"{table} 中的记录指向不存在的 blob {sha}"})
         return problems

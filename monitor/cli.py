@@ -95,7 +95,7 @@ def parse(file: Path, as_json: bool, year: int | None) -> None:
     if as_json:
         emit(rec)
         return
-    click.echo(render_record(rec))
+    click.echo(render_record(dict(rec)))
 
 
 def render_record(rec: dict[str, Any]) -> str:
