@@ -1,0 +1,443 @@
+"""The portal profiles: how each CMS family lays out its 年报 column (``portals.md`` §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import math
+from urllib.parse import parse_qs, quote
+
+from .portal import Portal, Request, Response, SimReport, not_found
+
+CTYPES = {"pdf": "application/pdf", "docx":
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "huge": "application/zip"}
+NOISE = ["关于印发{a}2024年政务公开工作要点的通知", "{a}2023年法治政府建设情况报告",
+         "{a}关于调整办公时间的公告"]
+
+
+def page(title: str, body: str, head: str = "", charset: str = "utf-8") -> str:
+    return (f"<!DOCTYPE html><html><head><meta charset=\"{charset}\"><title>{html.escape(title)}"
+            f"</title>{head}</head><body>{body}</body></html>")
+
+
+class Base(Portal):
+    """Shared layout helpers: home page, report placement, detail pages."""
+
+    column_text = "政府信息公开年报"
+    formats = ("html", "pdf", "docx", "both", "pdf", "html")
+
+    def build(self) -> None:
+        rng = self.rng
+        for k, (aid, name) in enumerate(self.agencies):
+            top = 2025 - rng.randint(0, 1)
+            for n in range(rng.randint(3, 8)):
+                year = top - n
+                doc_id = self.index * 10000 + k * 100 + n + 1
+                fmt = self.formats[(doc_id + self.index) % len(self.formats)]
+                posted = dt.date(year + 1, 1, rng.randint(5, 28))
+                r = SimReport(aid, name, year, fmt, doc_id, posted, seed=rng.randint(0, 4))
+                self.place(r)
+                self.reports.append(r)
+        a0 = self.agencies[0][1]
+        for i, t in enumerate(NOISE[: rng.randint(1, 3)]):
+            d = dt.date(2024, 3 + i, 10)
+            self.noise.append((t.format(a=a0), self.noise_path(i, d), d))
+
+    def place(self, r: SimReport) -> None:
+        raise NotImplementedError
+
+    def noise_path(self, i: int, d: dt.date) -> str:
+        return f"/notice/{d:%Y%m}/t{d:%Y%m%d}_{self.index}{i}.html"
+
+    def home(self, column_href: str, extra: str = "") -> Response:
+        body = (f"<div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zwgk/\">政务公开</a> "
+                f"<a href=\"{column_href}\">{self.column_text}</a> "
+                f"<a href=\"/hdjl/\">互动交流</a></div>{extra}"
+                f"<p>{html.escape(self.agencies[0][1])}门户网站</p>")
+        return Response(body=page(self.agencies[0][1], body).encode())
+
+    def detail_html(self, r: SimReport, attach: str = "", base: str = "") -> str:
+        made = r.posted - dt.timedelta(days=4)
+        head = (f"<meta name=\"SiteName\" content=\"{html.escape(self.agencies[0][1])}\">"
+                f"<meta name=\"ArticleTitle\" content=\"{html.escape(r.title)}\">"
+                f"<meta name=\"PubDate\" content=\"{r.posted} 10:19\">"
+                + (f"<base href=\"{base}\">" if base else ""))
+        body = r.file_bytes("html").decode("utf-8") if r.fmt in ("html", "both") else (
+            f"<p>{html.escape(r.title)}全文详见附件。</p>")
+        meta = (f"<table class=\"xxgk\"><tr><td>索\u3000引\u3000号：</td>"
+                f"<td>000014349/{r.year + 1}-{r.doc_id % 100000:05d}</td></tr>"
+                f"<tr><td>成文日期：</td><td>{made.year}年{made.month:02d}月{made.day:02d}日</td></tr>"
+                f"<tr><td>标\u3000\u3000题：</td><td>{html.escape(r.title)}</td></tr></table>"
+                f"<div class=\"info\">发布时间：{r.posted} 10:19:00 来源：{html.escape(r.agency)}</div>")
+        return page(r.title, f"{meta}<div class=\"TRS_Editor\">{body}</div>{attach}", head)
+
+    def file_response(self, r: SimReport) -> Response:
+        if r.fmt == "huge":
+            return Response(body=b"", ctype=CTYPES["huge"], stream_size=80 * 1024 * 1024)
+        fmt = "pdf" if r.fmt == "both" else r.fmt
+        return Response(body=r.file_bytes(), ctype=CTYPES[fmt])
+
+    def common(self, req: Request) -> Response | None:
+        """Detail pages and files, wherever the profile put them."""
+        r = self.report_by_path(req.path)
+        if r is not None:
+            return Response(body=self.detail(r).encode())
+        r = self.file_by_path(req.path)
+        if r is not None:
+            return self.file_response(r)
+        for title, path, d in self.noise:
+            if path == req.path:
+                return Response(body=page(title, f"<p>{title}</p><p>发布时间：{d}</p>").encode())
+        return None
+
+    def detail(self, r: SimReport) -> str:
+        return self.detail_html(r)
+
+
+class TrsClassic(Base):
+    """TRS WCM: ``index.html``, ``index_1.html`` … (0-based), createPageHTML + countPage."""
+
+    profile = "trs_classic"
+    column = "/zfxxgk/zfxxgknb/"
+    first, ext, one_based = "index", "html", False
+    per_page = 3
+
+    def __init__(self, *a: object, year_columns: bool = False, **kw: object) -> None:
+        self.year_columns = year_columns
+        super().__init__(*a, **kw)  # type: ignore[arg-type]
+
+    def dir_for(self, r: SimReport) -> str:
+        return f"{self.column}{r.year}/" if self.year_columns else self.column
+
+    def place(self, r: SimReport) -> None:
+        d = r.posted - dt.timedelta(days=3)
+        sub = f"{d:%Y%m}/"
+        r.detail = f"{self.dir_for(r)}{sub}t{d:%Y%m%d}_{r.doc_id}.html"
+        if r.has_file:
+            ext = {"docx": "docx"}.get(r.fmt, "pdf")
+            name = f"P020{d:%Y%m%d}{r.doc_id:09d}"
+            r.file_path = f"{self.dir_for(r)}{sub}{name}.{ext}"
+            r.attachment = f"./{name}.{ext.upper() if r.doc_id % 3 == 2 else ext}"
+
+    def attach_html(self, r: SimReport) -> str:
+        if not r.attachment:
+            return ""
+        style = r.doc_id % 3
+        if style == 0:
+            return (f"<p class=\"insertfileTag\"><a appendix=\"true\" href=\"{r.attachment}\" "
+                    f"OLDSRC=\"/protect/P0/{r.attachment[2:]}\">附件：{html.escape(r.title)}</a></p>")
+        if style == 1:
+            return (f"<script>var rel_appendix = '<a href=\"{r.attachment}\">下载文字版</a>';"
+                    "document.write(rel_appendix);</script>")
+        return f"<a href=\"{r.attachment}\" download=\"nb.pdf\">{html.escape(r.title)}</a>"
+
+    def detail(self, r: SimReport) -> str:
+        return self.detail_html(r, self.attach_html(r))
+
+    def list_name(self, k: int) -> str:
+        """File name of list page k (0-based page number)."""
+        if k == 0:
+            return f"{self.first}.{self.ext}"
+        return f"{self.first}_{k + 1 if self.one_based else k}.{self.ext}"
+
+    def pager(self, k: int, count: int) -> str:
+        return (f"<script>//createPageHTML({count + 3}, {k}, \"{self.first}\", \"{self.ext}\");\n"
+                f"var currentPage = {k};//所在页从0开始\nvar countPage = {count};//共多少页\n"
+                f"</script>")
+
+    def items(self, dir_: str, year: int | None) -> list[tuple[str, str, dt.date]]:
+        out = []
+        for r in self.live():
+            if self.year_columns and r.year != year:
+                continue
+            out.append((r.title, "./" + r.detail[len(dir_):], r.posted))
+        if not self.year_columns or year == max(r.year for r in self.reports):
+            out += [(t, p, d) for t, p, d in self.noise]
+        return out
+
+    def list_page(self, dir_: str, k: int, year: int | None) -> Response:
+        items = self.items(dir_, year)
+        count = max(1, math.ceil(len(items) / self.per_page))
+        if k >= count:
+            return not_found()
+        rows = []
+        for title, href, d in items[k * self.per_page:(k + 1) * self.per_page]:
+            short = title if len(title) < 24 else title[:22] + "…"
+            rows.append(f"<li><span>{d}</span><a href=\"{href}\" title=\"{html.escape(title)}\" "
+                        f"target=\"_blank\">{html.escape(short)}</a></li>")
+        body = f"<ul class=\"slnewsconlist\">{''.join(rows)}</ul>{self.pager(k, count)}"
+        return Response(body=page("政府信息公开年报", body).encode())
+
+    def route(self, req: Request) -> Response:
+        if req.path in ("/", "/index.html"):
+            return self.home(self.column + self.list_name(0))
+        got = self.common(req)
+        if got is not None:
+            return got
+        if not req.path.startswith(self.column):
+            return not_found()
+        rest = req.path[len(self.column):]
+        if self.year_columns:
+            if rest in ("", "index.html"):
+                years = sorted({r.year for r in self.reports}, reverse=True)
+                links = "".join(f"<li><a href=\"./{y}/index.html\">{y}</a></li>" for y in years)
+                return Response(body=page("政府信息公开年报",
+                                          f"<ul id=\"nb_list\">{links}</ul>").encode())
+            year_s, _, rest = rest.partition("/")
+            if not year_s.isdigit():
+                return not_found()
+            dir_, year = f"{self.column}{year_s}/", int(year_s)
+        else:
+            dir_, year = self.column, None
+        for k in range(0, 100):
+            if rest == self.list_name(k) or (k == 0 and rest == ""):
+                return self.list_page(dir_, k, year)
+        return not_found()
+
+
+class TrsOneBased(TrsClassic):
+    """TRS variant: ``zwgklist.shtml``, ``zwgklist_2.shtml`` (1-based), 6-arg call in a comment."""
+
+    profile = "trs_1based"
+    column = "/xxgk/xxgknb/"
+    first, ext, one_based = "zwgklist", "shtml", True
+    column_text = "年度报告"
+    per_page = 4
+
+    def pager(self, k: int, count: int) -> str:
+        return (f"<div id=\"page_div\"></div><!-- <script>createPageHTML('page_div',{count}, "
+                f"{k + 1},'{self.first}','{self.ext}',{count * self.per_page});</script> -->")
+
+
+class Hanweb(Base):
+    """大汉 jcms: embedded datastore (first group) + dataproxy.jsp paging, downfile.jsp."""
+
+    profile = "hanweb_jpage"
+    per_page = 2
+    formats = ("pdf", "html", "pdf", "both")
+
+    @property
+    def col(self) -> int:
+        return 80000 + self.index
+
+    @property
+    def unit(self) -> int:
+        return 400000 + self.index
+
+    def place(self, r: SimReport) -> None:
+        p = r.posted
+        r.detail = f"/art/{p.year}/{p.month}/{p.day}/art_{self.col}_{r.doc_id}.html"
+        if r.has_file:
+            hexname = hashlib.md5(f"{self.index}-{r.doc_id}".encode()).hexdigest()
+            r.file_path = f"/attach/0/{hexname}.pdf"
+            r.attachment = (f"/module/download/downfile.jsp?classid=0&filename={hexname}.pdf"
+                            f"&showname={quote(r.title)}.pdf")
+
+    def noise_path(self, i: int, d: dt.date) -> str:
+        return f"/art/{d.year}/{d.month}/{d.day}/art_{80000 + self.index}_{i + 1}.html"
+
+    def records(self) -> list[str]:
+        out = []
+        rows = [(r.title, r.detail, r.posted) for r in self.live()] + self.noise
+        for title, href, d in rows:
+            out.append(f"<li><a target=\"_blank\" href=\"{href}\" title=\"{html.escape(title)}\">"
+                       f"{html.escape(title)}</a><b readlabel=\"{d}\">{d}</b></li>")
+        return out
+
+    def datastore(self, recs: list[str], total: int, with_next: bool = False) -> str:
+        nxt = (f"<nextgroup><![CDATA[<a href=\"./dataproxy.jsp?page=1&appid=1&webid=3&path=/"
+               f"&columnid={self.col}&unitid={self.unit}&webname=门户网站\"></a>]]></nextgroup>"
+               if with_next else "")
+        return (f"<datastore>{nxt}<totalrecord>{total}</totalrecord><totalpage>"
+                f"{math.ceil(total / 15)}</totalpage><recordset>"
+                + "".join(f"<record><![CDATA[{x}]]></record>" for x in recs)
+                + "</recordset></datastore>")
+
+    def route(self, req: Request) -> Response:
+        col_path = f"/col/col{self.col}/index.html"
+        if req.path in ("/", "/index.html"):
+            return self.home(f"{col_path}?uid={self.unit}&pageNum=1")
+        got = self.common(req)
+        if got is not None:
+            return got
+        recs = self.records()
+        if req.path == col_path:
+            first = recs[: self.per_page * 3]
+            body = (f"<div id=\"{self.unit}\"><script type=\"text/xml\">"
+                    f"{self.datastore(first, len(recs), True)}</script></div>"
+                    f"<script language=\"javascript\" src=\"/module/jslib/jquery/jpage/"
+                    f"jquery.page.min.js\"></script><script>$(document).ready(function(){{"
+                    f"$('#{self.unit}').jpage({{dataStore:dataStore,openCookies:false,"
+                    f"dataBefore:'<ul>',dataAfter:'</ul>',totalRecord:{len(recs)},"
+                    f"perPage:{self.per_page},groupSize:3,barPosition:'bottom',"
+                    f"proxyUrl:'/module/web/jpage/dataproxy.jsp',webid:'3',unitid:'{self.unit}',"
+                    f"columnid:'{self.col}'}});}});</script>")
+            return Response(body=page("政府信息公开年报", body).encode())
+        if req.path == "/module/web/jpage/dataproxy.jsp":
+            form = {k: v[0] for k, v in parse_qs(req.body.decode("utf-8", "replace")).items()}
+            q = {**form, **req.query}
+            ok = (req.headers.get("x-requested-with") == "XMLHttpRequest"
+                  and req.headers.get("referer") and q.get("columnid") == str(self.col))
+            if not ok:
+                return Response(body=b"<datastore></datastore>", ctype="text/xml", static=False)
+            start = max(1, int(q.get("startrecord", 1)))
+            end = min(len(recs), int(q.get("endrecord", start)))
+            body = self.datastore(recs[start - 1:end], len(recs))
+            return Response(body=body.encode(), ctype="text/xml; charset=utf-8", static=False)
+        if req.path == "/module/download/downfile.jsp":
+            name = req.query.get("filename", "")
+            r = self.file_by_path(f"/attach/0/{name}")
+            if r is None:
+                return not_found()
+            return Response(302, headers={"Location": r.file_path or "/"}, static=False)
+        return not_found()
+
+    def detail(self, r: SimReport) -> str:
+        attach = (f"<p>附件：<a href=\"{html.escape(r.attachment)}\">{html.escape(r.title)}.pdf</a>"
+                  "</p>" if r.attachment else "")
+        inner = self.detail_html(r, attach)
+        inner = inner.replace("<div class=\"TRS_Editor\">",
+                              "<div id=\"zoom\"><!--ZJEG_RSS.content.begin-->")
+        return inner.replace("<meta name=\"SiteName\"",
+                             f"<meta content=\"{r.doc_id}\" name=\"i_articleid\"><meta name=\"SiteName\"")
+
+
+class JsonApi(Base):
+    """Client-rendered jcms: ``loadPageData`` + JSON ``POST queryList``, ``<base href>``."""
+
+    profile = "json_api"
+    per_page = 3
+    column_text = "信息公开年报"
+    formats = ("html", "docx", "html", "pdf")
+
+    def place(self, r: SimReport) -> None:
+        h = hashlib.md5(f"j{self.index}-{r.doc_id}".encode()).hexdigest()[:20]
+        r.detail = f"/jcms/art/{r.posted.year}/art_{h}.html"
+        if r.has_file:
+            ext = "docx" if r.fmt == "docx" else "pdf"
+            r.attachment = f"files/{h}.{ext}"
+            r.file_path = f"/jcms/files/{h}.{ext}"
+
+    def route(self, req: Request) -> Response:
+        if req.path in ("/", "/index.html"):
+            return self.home("/jcms/nb/index.html")
+        got = self.common(req)
+        if got is not None:
+            return got
+        if req.path == "/jcms/nb/index.html":
+            body = (f"<div id=\"list\"></div><script>function loadPageData(p,id){{"
+                    f"$.ajax({{url:'queryList',type:'POST',data:JSON.stringify(p)}});}}"
+                    f"loadPageData({{\"columnId\":\"{3800 + self.index}\",\"pageSize\":"
+                    f"{self.per_page}}},'{3800 + self.index}');</script>")
+            return Response(body=page("年度报告", body, "<base href=\"/jcms/\">").encode())
+        if req.path == "/jcms/queryList" and req.method == "POST":
+            try:
+                p = json.loads(req.body or b"{}")
+            except ValueError:
+                return Response(400, b'{"code":400}', "application/json", static=False)
+            size, no = int(p.get("pageSize", 10)), int(p.get("pageNo", 1))
+            rows = [(r.title, r.detail, r.posted) for r in self.live()] + self.noise
+            chunk = rows[(no - 1) * size: no * size]
+            results = [{"source": {"title": t, "pubDate": f"{d} 09:30:00",
+                                   "urls": json.dumps({"pc": u})}} for t, u, d in chunk]
+            out = {"code": 200, "data": {"total": len(rows), "results": results}}
+            return Response(body=json.dumps(out, ensure_ascii=False).encode(),
+                            ctype="application/json;charset=UTF-8", static=False)
+        return not_found()
+
+    def detail(self, r: SimReport) -> str:
+        attach = (f"<div class=\"fjdown\"><a href=\"{r.attachment}\">{html.escape(r.title)}</a>"
+                  "</div>" if r.attachment else "")
+        return self.detail_html(r, attach, base="/jcms/")
+
+
+class Hostile(TrsClassic):
+    """Everything that goes wrong: GBK mislabelled, cookie gate, traps, 429/500/slow, huge file."""
+
+    profile = "hostile"
+    column = "/gkml/xxgknb/"
+    robots = "User-agent: *\nDisallow: /private/\n"
+    column_text = "公开年报"
+    formats = ("html", "pdf", "html", "both")
+
+    def build(self) -> None:
+        super().build()
+        trap = self.farm.trap_url
+        self.hits: dict[str, int] = {}
+        a_id, a_name = self.agencies[0]
+        years = {r.year for r in self.reports if r.agency_id == a_id}
+        y0 = min(years) - 1
+        huge = SimReport(a_id, a_name, y0, "huge", self.index * 10000 + 99, dt.date(y0 + 1, 2, 1),
+                         0, expected=False)
+        self.place(huge)
+        self.reports.append(huge)
+        self.traps = [  # report-titled links a careful crawler must not follow
+            (f"{a_name}{y0 - 1}年政府信息公开工作年度报告", "/private/t1.html"),
+            (f"{a_name}{y0 - 2}年政府信息公开工作年度报告", f"{trap}/leak.html"),
+            (f"{a_name}{y0 - 3}年政府信息公开工作年度报告", "/go/1.html"),
+            (f"{a_name}{y0 - 4}年政府信息公开工作年度报告", "http://10.20.30.40/nb.html"),
+        ]
+
+    def items(self, dir_: str, year: int | None) -> list[tuple[str, str, dt.date]]:
+        out = super().items(dir_, year)
+        return out + [(t, u, dt.date(2024, 1, 2)) for t, u in self.traps]
+
+    def route(self, req: Request) -> Response:
+        if req.cookies.get("gate") != "ok":  # WAF: 302 to self setting a cookie
+            q = "&".join(f"{k}={v}" for k, v in req.query.items())
+            return Response(302, headers={"Location": req.path + (f"?{q}" if q else ""),
+                                          "Set-Cookie": "gate=ok; Path=/"}, static=False)
+        n = self.hits[req.path] = self.hits.get(req.path, 0) + 1
+        if req.path == "/go/1.html":
+            return Response(302, headers={"Location": f"{self.farm.trap_url}/evil.html"},
+                            static=False)
+        if req.path == self.column + "index_1.html" and n == 1:
+            return Response(429, b"slow down", "text/plain", {"Retry-After": "1"}, static=False)
+        if req.path == self.column + "index.html" and n == 1:
+            return Response(500, b"busy", "text/plain", static=False)
+        resp = super().route(req)
+        live = self.live()
+        if len(live) > 1 and req.path == live[1].detail and n == 1:
+            resp.delay = self.farm.hang_seconds  # slower than the crawler's timeout, once
+        if req.path in ("/", "/index.html") and resp.status == 200:
+            extra = (f"<a href=\"http://www.example.gov.cn/\">上级部门</a>"
+                     f"<a href=\"http://10.20.30.40/zfxxgknb/\">内网年报</a>"
+                     f"<a href=\"{self.farm.trap_url}/zfxxgknb/\">政府信息公开年报（旧）</a>"
+                     f"<noscript><meta http-equiv=\"refresh\" content=\"0;url=/trap.html\">"
+                     f"</noscript>")
+            resp = self.home(self.column + "index.html", extra)
+        if resp.status == 200 and resp.ctype.startswith("text/html"):
+            text = resp.body.decode("utf-8").replace('charset="utf-8"', 'charset="gb2312"')
+            resp.body = text.encode("gb18030")
+            # the list page's header lies (utf-8); others send no charset
+            resp.ctype = ("text/html; charset=utf-8" if req.path.startswith(self.column)
+                          and "index" in req.path else "text/html")
+        return resp
+
+
+class Challenge(TrsClassic):
+    """瑞数-style anti-bot: every page answers 412 with a JS challenge; never passable."""
+
+    profile = "challenge"
+
+    def route(self, req: Request) -> Response:
+        body = ("<html><head><meta content=\"abc\" r=\"m\"><script>var _$x='...';</script>"
+                "<script src=\"/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js\"></script></head></html>")
+        return Response(412, body.encode(), headers={
+            "Set-Cookie": "FSSBBIl1UgzbN7N80S=abc; Path=/; HttpOnly"}, static=False)
+
+
+class Closed(TrsClassic):
+    """robots.txt ``Disallow: /``: nothing may be fetched."""
+
+    profile = "closed"
+    robots = "User-agent: *\nDisallow: /\n"
+
+
+PROFILES: dict[str, type[Base]] = {
+    "trs_classic": TrsClassic, "trs_1based": TrsOneBased, "hanweb_jpage": Hanweb,
+    "json_api": JsonApi, "hostile": Hostile, "challenge": Challenge, "closed": Closed,
+}
