@@ -1,18 +1,33 @@
 """Full-text search of report texts, behind one interface.
 
-Text and queries are compared NFKC-folded with all whitespace removed, so a phrase broken
-across a PDF line still matches. SQLite: an FTS5 ``trigram`` index answers queries of three
-or more characters; shorter ones (信访, 复议, 办) scan the folded text table with ``instr``,
-which is exact. Either way the hits equal a substring scan. A PostgreSQL deployment gets
-the portable scan (``LIKE``) through the same interface.
+Text and queries are compared NFKC-folded with all whitespace removed (``fold``), so a
+phrase broken across a PDF line still matches, and the hits always equal a substring scan
+of the folded text of each report's latest version.
+
+The index holds one row per report (its latest version) in ``search_text``, keyed by a
+``doc_id`` that sorts newest year first, so the first page of hits comes straight off an
+index in order and a query that matches every report still stops after ``limit`` rows.
+
+SQLite adds two FTS5 indexes over that table, both exact for what they answer:
+- ``search_fts`` (``trigram``, case-sensitive) for queries of three or more characters;
+- ``search_grams`` (contentless, no positions) holding each distinct character and
+  character pair of a text as a token, for one- and two-character queries (信访, 复议, 办).
+An agency filter narrows to a handful of reports, which are then scanned directly.
+PostgreSQL gets the portable scan (``LIKE``) through the same interface.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import text as sql
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .document import fold
@@ -20,6 +35,19 @@ from .document import fold
 if TYPE_CHECKING:
     from .models import ReportVersion
     from .store import Archive
+
+#: Bump when the index tables change shape; ``ensure`` then drops and rebuilds them.
+SCHEMA = "2"
+_YEAR_BASE = 3000  # doc_id = (3000 - year) << 32 | report_id: ascending = newest year first
+
+
+def doc_id(year: int, report_id: int) -> int:
+    return ((_YEAR_BASE - year) << 32) | report_id
+
+
+def _year_range(year: int) -> tuple[int, int]:
+    lo = (_YEAR_BASE - year) << 32
+    return lo, lo + (1 << 32) - 1
 
 
 @dataclass
@@ -31,9 +59,16 @@ class Hit:
     year: int
     title: str | None
     snippet: str
+    template: str = ""
+    errors: int = 0
+    seq: int = 1
+    #: the snippet as (text, is_match) pieces, for pages that highlight the match
+    fragments: list[tuple[str, bool]] = field(default_factory=list)
 
     def json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        d = self.__dict__.copy()
+        d["fragments"] = [list(f) for f in self.fragments]
+        return d
 
 
 class Search(Protocol):
@@ -43,114 +78,333 @@ class Search(Protocol):
     def search(self, query: str, *, agency: str | None = None, year: int | None = None,
                template: str | None = None, has_errors: bool | None = None,
                limit: int | None = 50) -> list[Hit]: ...
+    def count(self, query: str, *, agency: str | None = None, year: int | None = None,
+              template: str | None = None, has_errors: bool | None = None) -> int: ...
 
 
-def snippet(folded: str, q: str, width: int = 40) -> str:
-    i = folded.find(q)
-    if i < 0:
-        return folded[: width * 2]
-    start = max(0, i - width)
-    end = min(len(folded), i + len(q) + width)
-    return ("…" if start else "") + folded[start:i] + "[" + q + "]" + folded[i + len(q):end] + (
-        "…" if end < len(folded) else "")
+# ------------------------------------------------------------------ snippets
+
+_WS = re.compile(r"\s+")
+
+
+def _orig(text: str, p: int, end: bool) -> int:
+    """Map a position in NFKC(text) back to text: NFKC may lengthen characters (…, ㈠)."""
+    lo, hi = 0, len(text)
+    while lo < hi:  # binary search on the NFKC length of prefixes
+        mid = (lo + hi + (0 if end else 1)) // 2
+        n = len(unicodedata.normalize("NFKC", text[:mid]))
+        if end:
+            lo, hi = (mid + 1, hi) if n < p else (lo, mid)
+        else:
+            lo, hi = (mid, hi) if n <= p else (lo, mid - 1)
+    return lo
+
+
+@functools.cache
+def _variants() -> dict[str, str]:
+    """For each character, the others NFKC folds into it alone (Ａ→A, （→(); built once."""
+    rev: dict[str, list[str]] = {}
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        n = unicodedata.normalize("NFKC", ch)
+        if n != ch and len(n) == 1:
+            rev.setdefault(n, []).append(ch)
+    return {k: "".join(v) for k, v in rev.items()}
+
+
+def _pattern(q: str) -> re.Pattern[str]:
+    """Matches q in unnormalized text: each character or a form folding into it, with
+    whitespace allowed between characters."""
+    var = _variants()
+    parts = [f"[{re.escape(c + var[c])}]" if c in var else re.escape(c) for c in q]
+    return re.compile(r"\s*".join(parts))
+
+
+def _spans(text: str, q: str, width: int) -> list[tuple[int, int]]:
+    """Match spans in ``text`` near its first match: the fast pattern on the text as is,
+    else (characters NFKC expands, like ㈠) the NFKC text mapped back."""
+    pat = _pattern(q)
+    m = pat.search(text)
+    if m is not None:
+        return [(x.start(), x.end()) for x in pat.finditer(text, max(0, m.start() - width),
+                                                           m.end() + width)]
+    norm = unicodedata.normalize("NFKC", text)
+    pat = re.compile(r"\s*".join(re.escape(c) for c in q))
+    m = pat.search(norm)
+    if m is None:
+        return []
+    spans = [(x.start(), x.end()) for x in pat.finditer(norm, max(0, m.start() - width),
+                                                        m.end() + width)]
+    return [(_orig(text, a, False), _orig(text, b, True)) for a, b in spans]
+
+
+def fragments(text: str, q: str, width: int = 40) -> list[tuple[str, bool]]:
+    """The window of the text as printed around the first match of folded ``q``, as
+    (text, is_match) pieces; the matches are exactly the places ``fold`` finds."""
+    spans = _spans(text, q, width) if q else []
+    if not spans:
+        return [(fold(text)[: width * 2], False)]
+    start, end = max(0, spans[0][0] - width), min(len(text), spans[0][1] + width)
+    out: list[tuple[str, bool]] = [("…", False)] if start else []
+    pos = start
+    for a, b in spans:
+        if a < pos or b > end:
+            continue
+        out.append((_WS.sub(" ", text[pos:a]), False))
+        out.append((_WS.sub(" ", text[a:b]), True))
+        pos = b
+    out.append((_WS.sub(" ", text[pos:end]), False))
+    if end < len(text):
+        out.append(("…", False))
+    return [(t, hit) for t, hit in out if t]
+
+
+def snippet(text: str, q: str, width: int = 40) -> str:
+    """Plain-text snippet with the matches in 【】, for the command line and JSON."""
+    return "".join(f"【{t}】" if hit else t for t, hit in fragments(text, q, width))
+
+
+def gram_tokens(body: str) -> str:
+    """Every distinct character and character pair of folded text, as ASCII tokens."""
+    toks = {f"u{ord(c):06x}" for c in body}
+    toks.update(f"b{ord(a):06x}{ord(b):06x}" for a, b in zip(body, body[1:], strict=False))
+    return " ".join(toks)
+
+
+def _gram_query(q: str) -> str:
+    return f"u{ord(q):06x}" if len(q) == 1 else f"b{ord(q[0]):06x}{ord(q[1]):06x}"
+
+
+# ------------------------------------------------------------------ portable scan
 
 
 class ScanSearch:
-    """Portable search: a folded-text table scanned with LIKE. Exact, slower."""
+    """Portable search: the folded-text table scanned with LIKE. Exact, slower."""
 
     def __init__(self, archive: Archive):
         self.archive = archive
 
-    def ensure(self) -> None:
-        with self.archive.engine.begin() as c:
-            c.execute(sql("CREATE TABLE IF NOT EXISTS search_text (version_id INTEGER PRIMARY KEY,"
-                          " body TEXT NOT NULL)"))
+    # ------------------------------------------------ schema
 
-    def _store(self, s: Session, version_id: int, body: str) -> None:
-        s.execute(sql("DELETE FROM search_text WHERE version_id = :v"), {"v": version_id})
-        s.execute(sql("INSERT INTO search_text (version_id, body) VALUES (:v, :b)"),
-                  {"v": version_id, "b": body})
+    _key = "BIGINT"
+
+    def _tables(self) -> list[str]:
+        return [f"CREATE TABLE IF NOT EXISTS search_text (doc_id {self._key} PRIMARY KEY, "
+                "version_id INTEGER NOT NULL, report_id INTEGER NOT NULL UNIQUE, "
+                "body TEXT NOT NULL)"]
+
+    def _drop(self, c: Connection) -> None:
+        c.execute(sql("DROP TABLE IF EXISTS search_text"))
+
+    def ensure(self) -> None:
+        """Create the index tables; drop and rebuild them when their shape is outdated."""
+        with self.archive.engine.begin() as c:
+            c.execute(sql("CREATE TABLE IF NOT EXISTS search_meta (key VARCHAR(40) PRIMARY KEY, "
+                          "value VARCHAR(200))"))
+            cur = c.execute(sql("SELECT value FROM search_meta WHERE key = 'schema'")).scalar()
+            if cur == SCHEMA:
+                return
+            self._drop(c)
+            for stmt in self._tables():
+                c.execute(sql(stmt))
+            c.execute(sql("DELETE FROM search_meta WHERE key = 'schema'"))
+            c.execute(sql("INSERT INTO search_meta (key, value) VALUES ('schema', :v)"),
+                      {"v": SCHEMA})
+        self.rebuild()
+
+    # ------------------------------------------------ maintenance
+
+    def _remove(self, s: Session | Connection, report_id: int) -> None:
+        s.execute(sql("DELETE FROM search_text WHERE report_id = :r"), {"r": report_id})
+
+    def _add(self, s: Session | Connection, rows: list[dict[str, Any]],
+             bulk: bool = False) -> None:
+        if rows:
+            s.execute(sql("INSERT INTO search_text (doc_id, version_id, report_id, body) "
+                          "VALUES (:doc_id, :version_id, :report_id, :body)"), rows)
 
     def index_version(self, s: Session, version: ReportVersion) -> None:
-        self._store(s, version.id, fold(version.text))
+        """Called inside ``Archive.ingest``'s transaction: the report's row now holds this
+        version, so the index commits or rolls back with the data."""
+        report = version.report
+        self._remove(s, report.id)
+        self._add(s, [{"doc_id": doc_id(report.year, report.id), "version_id": version.id,
+                       "report_id": report.id, "body": fold(version.text or "")}])
+
+    def _clear(self, c: Connection) -> None:
+        c.execute(sql("DELETE FROM search_text"))
+
+    def _latest(self, c: Connection, batch: int = 500) -> Iterable[list[dict[str, Any]]]:
+        """Every report's latest version, folded, in batches (texts are large)."""
+        from sqlalchemy import bindparam
+
+        ids = [r[0] for r in c.execute(sql(
+            "SELECT rv.id FROM report_versions rv "
+            "JOIN (SELECT report_id, MAX(seq) AS seq FROM report_versions GROUP BY report_id) m "
+            "ON m.report_id = rv.report_id AND m.seq = rv.seq ORDER BY rv.id"))]
+        stmt = sql("SELECT rv.id, rv.report_id, r.year, rv.text FROM report_versions rv "
+                   "JOIN reports r ON r.id = rv.report_id WHERE rv.id IN :ids"
+                   ).bindparams(bindparam("ids", expanding=True))
+        for i in range(0, len(ids), batch):
+            yield [{"doc_id": doc_id(year, rid), "version_id": vid, "report_id": rid,
+                    "body": fold(text or "")}
+                   for vid, rid, year, text in c.execute(stmt, {"ids": ids[i:i + batch]})]
 
     def rebuild(self) -> int:
-        from sqlalchemy import select
-
-        from .models import ReportVersion
-
-        self.ensure()
+        """Re-create the index from the archive (``nianbao search --rebuild``)."""
         n = 0
-        with self.archive.Session.begin() as s:
-            s.execute(sql("DELETE FROM search_text"))
-            for v in s.scalars(select(ReportVersion)):
-                self._store(s, v.id, fold(v.text))
-                n += 1
+        with self.archive.engine.begin() as c:
+            self._clear(c)
+            for rows in self._latest(c):
+                self._add(c, rows, bulk=True)
+                n += len(rows)
+            self._finish_rebuild(c)
         return n
 
-    def _candidates(self, s: Session, q: str) -> str:
-        return "SELECT version_id, body FROM search_text WHERE body LIKE :like ESCAPE '\\'"
+    def _finish_rebuild(self, c: Connection) -> None:
+        pass
+
+    # ------------------------------------------------ queries
+
+    def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
+        """(FROM clause naming ``st``, match condition, order column, params)."""
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return "search_text st", "st.body LIKE :like ESCAPE '\\'", "st.doc_id", {"like": like}
+
+    def _select(self, q: str, what: str, agency: str | None, year: int | None,
+                template: str | None, has_errors: bool | None,
+                ) -> tuple[str, dict[str, Any], str]:
+        frm, cond, order, params = self._match(q, scan=bool(agency))
+        where = [cond]
+        joins = ""
+        if agency:
+            joins += (" JOIN reports r ON r.id = st.report_id"
+                      " JOIN agencies a ON a.id = r.agency_id")
+            where.append("(r.agency_id = :agency OR a.name = :agency)")
+            params["agency"] = agency
+        if year:
+            params["lo"], params["hi"] = _year_range(year)
+            where.append(f"{order} BETWEEN :lo AND :hi")
+        if template or has_errors is not None:
+            joins += " JOIN report_versions rv ON rv.id = st.version_id"
+            if template:
+                where.append("rv.template = :template")
+                params["template"] = template
+            if has_errors is not None:
+                where.append("rv.error_count > 0" if has_errors else "rv.error_count = 0")
+        stmt = f"SELECT {what} FROM {frm}{joins} WHERE {' AND '.join(where)}"
+        return stmt, {**params, "q": q}, order
 
     def search(self, query: str, *, agency: str | None = None, year: int | None = None,
                template: str | None = None, has_errors: bool | None = None,
                limit: int | None = 50) -> list[Hit]:
+        """Latest versions containing the folded query, newest year first."""
         q = fold(query)
         if not q:
             return []
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where = ["rv.id = (SELECT MAX(id) FROM report_versions WHERE report_id = r.id)"]
-        params: dict[str, Any] = {"q": q, "like": like}
-        if agency:
-            where.append("(r.agency_id = :agency OR a.name = :agency)")
-            params["agency"] = agency
-        if year:
-            where.append("r.year = :year")
-            params["year"] = year
-        if template:
-            where.append("rv.template = :template")
-            params["template"] = template
-        if has_errors is not None:
-            where.append("rv.error_count > 0" if has_errors else "rv.error_count = 0")
+        stmt, params, order = self._select(q, "st.doc_id", agency, year, template, has_errors)
+        stmt += f" ORDER BY {order}" + (" LIMIT :limit" if limit else "")
+        params["limit"] = limit
         with self.archive.Session() as s:
-            inner = self._candidates(s, q)
-            rows = s.execute(sql(
-                f"SELECT r.id, rv.id, r.agency_id, a.name, r.year, rv.title, st.body "
-                f"FROM ({inner}) st JOIN report_versions rv ON rv.id = st.version_id "
-                f"JOIN reports r ON r.id = rv.report_id JOIN agencies a ON a.id = r.agency_id "
-                f"WHERE {' AND '.join(where)} ORDER BY r.year DESC, a.name"
-                + (" LIMIT :limit" if limit else "")), {**params, "limit": limit})
-            return [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6], q))
-                    for r in rows if q in r[6]]
+            ids = [r[0] for r in s.execute(sql(stmt), params)]
+            return self._hits(s, ids, q)
+
+    def count(self, query: str, *, agency: str | None = None, year: int | None = None,
+              template: str | None = None, has_errors: bool | None = None) -> int:
+        """How many reports match, without fetching them."""
+        q = fold(query)
+        if not q:
+            return 0
+        stmt, params, _ = self._select(q, "COUNT(*)", agency, year, template, has_errors)
+        with self.archive.Session() as s:
+            return int(s.execute(sql(stmt), params).scalar() or 0)
+
+    def _hits(self, s: Session, ids: list[int], q: str) -> list[Hit]:
+        if not ids:
+            return []
+        from sqlalchemy import bindparam
+
+        rows = s.execute(sql(
+            "SELECT st.doc_id, r.id, rv.id, r.agency_id, a.name, r.year, rv.title, rv.text, "
+            "rv.template, rv.error_count, rv.seq, st.body FROM search_text st "
+            "JOIN report_versions rv ON rv.id = st.version_id "
+            "JOIN reports r ON r.id = st.report_id JOIN agencies a ON a.id = r.agency_id "
+            "WHERE st.doc_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids})
+        by_id = {r[0]: r for r in rows}
+        hits = []
+        for i in ids:
+            r = by_id.get(i)
+            if r is None or q not in r[11]:  # defensive: the indexes are exact
+                continue
+            frags = fragments(r[7] or "", q)
+            hits.append(Hit(r[1], r[2], r[3], r[4], r[5], r[6],
+                            "".join(f"【{t}】" if h else t for t, h in frags),
+                            r[8], r[9], r[10], frags))
+        return hits
+
+
+# ------------------------------------------------------------------ SQLite
 
 
 class SqliteSearch(ScanSearch):
-    """FTS5 trigram for queries of 3+ characters; exact instr scan below that."""
+    """FTS5 trigram for 3+ characters, a character/pair index below that."""
 
-    def ensure(self) -> None:
-        super().ensure()
-        with self.archive.engine.begin() as c:
-            c.execute(sql("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-                          "body, content='search_text', content_rowid='version_id', "
-                          "tokenize='trigram')"))
-            c.execute(sql("CREATE TRIGGER IF NOT EXISTS search_text_ai AFTER INSERT ON search_text "
-                          "BEGIN INSERT INTO search_fts(rowid, body) VALUES (new.version_id, "
-                          "new.body); END"))
-            c.execute(sql("CREATE TRIGGER IF NOT EXISTS search_text_ad AFTER DELETE ON search_text "
-                          "BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES('delete', "
-                          "old.version_id, old.body); END"))
+    _key = "INTEGER"  # SQLite: the rowid itself, which the FTS5 tables point at
 
-    def rebuild(self) -> int:
-        n = super().rebuild()
-        with self.archive.engine.begin() as c:
-            c.execute(sql("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
-        return n
+    def _tables(self) -> list[str]:
+        return [*super()._tables(),
+                "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, "
+                "content='search_text', content_rowid='doc_id', "
+                "tokenize='trigram case_sensitive 1')",
+                "CREATE VIRTUAL TABLE IF NOT EXISTS search_grams USING fts5(g, content='', "
+                "detail=none, tokenize='unicode61 remove_diacritics 0')"]
 
-    def _candidates(self, s: Session, q: str) -> str:
+    def _drop(self, c: Connection) -> None:
+        for t in ("search_text_ai", "search_text_ad"):
+            c.execute(sql(f"DROP TRIGGER IF EXISTS {t}"))
+        for t in ("search_fts", "search_grams"):
+            c.execute(sql(f"DROP TABLE IF EXISTS {t}"))
+        super()._drop(c)
+
+    def _remove(self, s: Session | Connection, report_id: int) -> None:
+        old = s.execute(sql("SELECT doc_id, body FROM search_text WHERE report_id = :r"),
+                        {"r": report_id}).all()
+        for did, body in old:
+            s.execute(sql("INSERT INTO search_fts(search_fts, rowid, body) "
+                          "VALUES('delete', :d, :b)"), {"d": did, "b": body})
+            s.execute(sql("INSERT INTO search_grams(search_grams, rowid, g) "
+                          "VALUES('delete', :d, :g)"), {"d": did, "g": gram_tokens(body)})
+        super()._remove(s, report_id)
+
+    def _add(self, s: Session | Connection, rows: list[dict[str, Any]],
+             bulk: bool = False) -> None:
+        if not rows:
+            return
+        super()._add(s, rows)
+        if not bulk:  # a rebuild fills the trigram index in one pass at the end
+            s.execute(sql("INSERT INTO search_fts(rowid, body) VALUES (:doc_id, :body)"), rows)
+        s.execute(sql("INSERT INTO search_grams(rowid, g) VALUES (:d, :g)"),
+                  [{"d": r["doc_id"], "g": gram_tokens(r["body"])} for r in rows])
+
+    def _clear(self, c: Connection) -> None:
+        super()._clear(c)
+        c.execute(sql("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
+        c.execute(sql("INSERT INTO search_grams(search_grams) VALUES('delete-all')"))
+
+    def _finish_rebuild(self, c: Connection) -> None:
+        # the trigram index is built in one pass from its content table
+        c.execute(sql("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
+        c.execute(sql("INSERT INTO search_grams(search_grams) VALUES('optimize')"))
+
+    def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
+        if scan:  # an agency has a few reports: read them rather than walk a long posting list
+            return "search_text st", "instr(st.body, :q) > 0", "st.doc_id", {}
         if len(q) >= 3:
-            return ("SELECT st.version_id, st.body FROM search_fts f JOIN search_text st "
-                    "ON st.version_id = f.rowid WHERE search_fts MATCH '\"' || "
-                    "replace(:q, '\"', '\"\"') || '\"'")
-        return "SELECT version_id, body FROM search_text WHERE instr(body, :q) > 0"
+            return ("search_fts f JOIN search_text st ON st.doc_id = f.rowid",
+                    "search_fts MATCH :m", "f.rowid", {"m": '"' + q.replace('"', '""') + '"'})
+        return ("search_grams g JOIN search_text st ON st.doc_id = g.rowid",
+                "search_grams MATCH :m", "g.rowid", {"m": _gram_query(q)})
 
 
 def get_search(archive: Archive) -> Search:
