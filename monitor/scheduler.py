@@ -1,0 +1,158 @@
+"""``nianbao daemon``: the nightly cycle on its cron schedule (APScheduler 3).
+
+The job lives in the same database (``SQLAlchemyJobStore``), so its next run time
+survives a restart: a machine that was down across 02:00 finds the overdue job when it
+comes back and, with ``coalesce=True`` and ``misfire_grace_time``, runs it exactly once.
+The run records whether it was such a catch-up and which scheduled times it skipped;
+``check`` turns that into ``NIGHTLY_RUN_MISSED`` for the next digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
+
+from archive.models import Outbox, Run
+from archive.store import Archive
+
+JOB_ID = "nianbao-nightly"
+OUTBOX_JOB_ID = "nianbao-outbox"
+MAX_FIRE_TIMES = 20000
+log = logging.getLogger("nianbao.daemon")
+
+_started_at: dt.datetime | None = None  # when this daemon process began (aware UTC)
+
+
+def make_trigger(schedule: str | None, tz: str | None) -> CronTrigger:
+    """A cron trigger from 5 fields (``0 2 * * *``) or 6 with seconds first (tests)."""
+    schedule = (schedule or "0 2 * * *").strip()
+    zone = ZoneInfo(tz or "Asia/Shanghai")
+    fields = schedule.split()
+    if len(fields) == 5:
+        return CronTrigger.from_crontab(schedule, timezone=zone)
+    if len(fields) == 6:
+        sec, minute, hour, day, month, dow = fields
+        return CronTrigger(second=sec, minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=dow, timezone=zone)
+    raise ValueError(f"无效的计划 {schedule!r}：应为 5 个 cron 字段（如 \"0 2 * * *\"），"
+                     "或以秒开头的 6 个字段")
+
+
+def _aware(ts: dt.datetime) -> dt.datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=dt.UTC)
+
+
+def _naive_utc(ts: dt.datetime) -> dt.datetime:
+    return ts.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def fire_times(trigger: CronTrigger, after: dt.datetime, upto: dt.datetime) -> list[dt.datetime]:
+    """Scheduled times in (after, upto], as naive UTC."""
+    out: list[dt.datetime] = []
+    t = _aware(after)
+    end = _aware(upto)
+    while len(out) < MAX_FIRE_TIMES:
+        nxt = trigger.get_next_fire_time(None, t + dt.timedelta(microseconds=1))
+        if nxt is None or nxt > end:
+            break
+        out.append(_naive_utc(nxt))
+        t = nxt
+    return out
+
+
+def next_fire_after(schedule: str | None, tz: str | None, after: dt.datetime
+                    ) -> dt.datetime | None:
+    """The first scheduled time after ``after`` (naive UTC in and out)."""
+    nxt = make_trigger(schedule, tz).get_next_fire_time(
+        None, _aware(after) + dt.timedelta(microseconds=1))
+    return _naive_utc(nxt) if nxt else None
+
+
+def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True) -> None:
+    """The scheduled job: work out which scheduled time this is and what was skipped."""
+    from .cycle import run_cycle
+
+    now = dt.datetime.now(dt.UTC)
+    archive = Archive(Path(data_dir))
+    trigger = make_trigger(schedule, timezone)
+    grace = int(archive.settings.get("misfire_grace_seconds", 21600))
+    with archive.Session() as s:
+        prev = s.scalar(select(Run.scheduled_for).where(Run.scheduled_for.is_not(None))
+                        .order_by(Run.scheduled_for.desc()).limit(1))
+    start = _aware(prev) if prev else now - dt.timedelta(seconds=grace) - dt.timedelta(days=1)
+    times = fire_times(trigger, start, now)
+    if len(times) >= MAX_FIRE_TIMES:  # down for ages on a fine-grained schedule
+        times = fire_times(trigger, now - dt.timedelta(seconds=grace), now)
+    if prev is None:
+        times = times[-1:]
+    scheduled = times[-1] if times else _naive_utc(now)
+    missed = [t.isoformat(timespec="seconds") for t in times[:-1]][-50:]
+    catch_up = _started_at is not None and _naive_utc(_started_at) > scheduled
+    log.info("nightly cycle for %s UTC (catch-up: %s, skipped: %d)", scheduled, catch_up,
+             len(missed))
+    run_cycle(archive, crawl=crawl, scheduled_for=scheduled, catch_up=catch_up, missed=missed)
+
+
+def outbox_job(data_dir: str) -> None:
+    """Retry queued mail whose backoff has expired, between nightly cycles."""
+    from .mail import SmtpChannel, deliver
+
+    archive = Archive(Path(data_dir))
+    with archive.Session() as s:
+        if s.scalar(select(Outbox.id).where(Outbox.sent_at.is_(None)).limit(1)) is None:
+            return
+    rep = deliver(archive, SmtpChannel(archive.settings))
+    if rep.sent or rep.error:
+        log.info("outbox retry: sent %d, error %s", len(rep.sent), rep.error)
+
+
+def daemon(archive: Archive, schedule: str | None = None, timezone: str | None = None,
+           crawl: bool = True, outbox_minutes: float = 5.0) -> None:
+    """Run until SIGTERM/SIGINT; the nightly job's state is kept in the database."""
+    global _started_at
+    _started_at = dt.datetime.now(dt.UTC)
+    st = archive.settings
+    schedule = schedule or st.get("schedule", "0 2 * * *")
+    timezone = timezone or st.get("timezone", "Asia/Shanghai")
+    grace = int(st.get("misfire_grace_seconds", 21600))
+    trigger = make_trigger(schedule, timezone)
+    sched = BlockingScheduler(timezone=ZoneInfo(timezone))
+    store = SQLAlchemyJobStore(engine=archive.engine, tablename="apscheduler_jobs")
+    store.start(sched, "default")
+    kwargs: dict[str, Any] = {"data_dir": str(archive.data_dir), "schedule": schedule,
+                              "timezone": timezone, "crawl": crawl}
+    existing = store.lookup_job(JOB_ID)
+    sched.add_jobstore(store, "default")
+    sched.add_jobstore(MemoryJobStore(), "memory")
+    if (existing is None or str(existing.trigger) != str(trigger) or existing.kwargs != kwargs
+            or existing.misfire_grace_time != grace):
+        # a new or changed schedule; an unchanged one keeps its stored next run time,
+        # which is what lets a restarted daemon catch up on a night it missed
+        sched.add_job(nightly_job, trigger, id=JOB_ID, kwargs=kwargs, replace_existing=True,
+                      coalesce=True, misfire_grace_time=grace, max_instances=1,
+                      jobstore="default")
+    elif existing.next_run_time is not None:
+        log.info("stored nightly job, next run %s", existing.next_run_time)
+    sched.add_job(outbox_job, IntervalTrigger(minutes=outbox_minutes), id=OUTBOX_JOB_ID,
+                  kwargs={"data_dir": str(archive.data_dir)}, coalesce=True, max_instances=1,
+                  jobstore="memory", replace_existing=True)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("signal %d: stopping", signum)
+        sched.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("nianbao daemon: schedule %r (%s), misfire grace %ds", schedule, timezone, grace)
+    sched.start()
