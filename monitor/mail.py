@@ -125,7 +125,8 @@ def _item(a: Alert, names: dict[str, str], site: str) -> dict[str, Any]:
         "agency": names.get(a.agency_id or "", a.agency_id or ""),
         "agency_link": f"{site}/agencies/{a.agency_id}" if a.agency_id else None,
         "report_link": f"{site}/reports/{rid}" if rid else None,
-        "message": d.get("message", ""), "opened_on": a.opened_on.isoformat(),
+        "message": (d.get("summary") if a.kind == "REPORT_INVALID" else None)
+        or d.get("message", ""), "opened_on": a.opened_on.isoformat(),
         "resolved_on": a.resolved_on.isoformat() if a.resolved_on else None,
         "resolved_message": d.get("resolved_message"),
         "findings": d.get("findings") or [] if a.kind == "REPORT_INVALID" else [],
@@ -151,8 +152,8 @@ def _groups(alerts: list[Alert], names: dict[str, str], site: str) -> list[dict[
                 title, link = it["agency"], it["agency_link"]
             else:
                 title, link = "系统", None
-            sec = sections.setdefault(title, {"title": title, "link": link, "items": []})
-            sec["items"].append(it)
+            sec = sections.setdefault(title, {"title": title, "link": link, "entries": []})
+            sec["entries"].append(it)
         groups.append({"kind": kind, "label": ALERT_KINDS[kind], "count": len(mine),
                        "sections": list(sections.values())})
     return groups

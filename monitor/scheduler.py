@@ -32,6 +32,7 @@ MAX_FIRE_TIMES = 20000
 log = logging.getLogger("nianbao.daemon")
 
 _started_at: dt.datetime | None = None  # when this daemon process began (aware UTC)
+_pending_since: dt.datetime | None = None  # the stored job's next run time found at start
 
 
 def make_trigger(schedule: str | None, tz: str | None) -> CronTrigger:
@@ -90,11 +91,16 @@ def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True)
     with archive.Session() as s:
         prev = s.scalar(select(Run.scheduled_for).where(Run.scheduled_for.is_not(None))
                         .order_by(Run.scheduled_for.desc()).limit(1))
-    start = _aware(prev) if prev else now - dt.timedelta(seconds=grace) - dt.timedelta(days=1)
+    if prev is not None:
+        start = _aware(prev)
+    elif _pending_since is not None:  # first run ever, but the store knew it was due then
+        start = _pending_since - dt.timedelta(microseconds=1)
+    else:
+        start = now - dt.timedelta(seconds=grace) - dt.timedelta(days=1)
     times = fire_times(trigger, start, now)
     if len(times) >= MAX_FIRE_TIMES:  # down for ages on a fine-grained schedule
         times = fire_times(trigger, now - dt.timedelta(seconds=grace), now)
-    if prev is None:
+    if prev is None and _pending_since is None:
         times = times[-1:]
     scheduled = times[-1] if times else _naive_utc(now)
     missed = [t.isoformat(timespec="seconds") for t in times[:-1]][-50:]
@@ -120,8 +126,9 @@ def outbox_job(data_dir: str) -> None:
 def daemon(archive: Archive, schedule: str | None = None, timezone: str | None = None,
            crawl: bool = True, outbox_minutes: float = 5.0) -> None:
     """Run until SIGTERM/SIGINT; the nightly job's state is kept in the database."""
-    global _started_at
+    global _started_at, _pending_since
     _started_at = dt.datetime.now(dt.UTC)
+    _pending_since = None
     st = archive.settings
     schedule = schedule or st.get("schedule", "0 2 * * *")
     timezone = timezone or st.get("timezone", "Asia/Shanghai")
@@ -143,6 +150,7 @@ def daemon(archive: Archive, schedule: str | None = None, timezone: str | None =
                       coalesce=True, misfire_grace_time=grace, max_instances=1,
                       jobstore="default")
     elif existing.next_run_time is not None:
+        _pending_since = existing.next_run_time
         log.info("stored nightly job, next run %s", existing.next_run_time)
     sched.add_job(outbox_job, IntervalTrigger(minutes=outbox_minutes), id=OUTBOX_JOB_ID,
                   kwargs={"data_dir": str(archive.data_dir)}, coalesce=True, max_instances=1,
