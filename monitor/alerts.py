@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from archive.models import Agency, Alert, PortalCrawl, Report, ReportVersion, Run, Source, utcnow
@@ -237,8 +237,10 @@ def _run_missed(s: Session, archive: Archive, now: dt.datetime) -> Want | None:
                        "请检查服务器是否曾停机。"}, last.scheduled_for.isoformat())
     from .scheduler import next_fire_after
 
-    settings = archive.settings
-    nxt = next_fire_after(settings.get("schedule"), settings.get("timezone"), last.scheduled_for)
+    settings = archive.settings  # the schedule the daemon ran with wins over the file's
+    nxt = next_fire_after(last.detail.get("schedule") or settings.get("schedule"),
+                          last.detail.get("timezone") or settings.get("timezone"),
+                          last.scheduled_for)
     grace = dt.timedelta(seconds=int(settings.get("misfire_grace_seconds", 21600)))
     if nxt is not None and nxt + grace < now:
         when = nxt.isoformat(timespec="seconds")
@@ -295,6 +297,15 @@ def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> li
     return wants
 
 
+def serialize(s: Session) -> None:
+    """Take the database's write lock first thing, so two checks (or a check and a digest)
+    never read the same state and both act on it."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(20190149)"))
+    else:  # SQLite: any write statement takes the lock, even one that changes nothing
+        s.execute(text("UPDATE alerts SET notified = notified WHERE 1 = 0"))
+
+
 def check(archive: Archive, today: dt.date | None = None, now: dt.datetime | None = None
           ) -> CheckResult:
     """Reconcile alert state with the facts, in one transaction."""
@@ -305,6 +316,7 @@ def check(archive: Archive, today: dt.date | None = None, now: dt.datetime | Non
     opened: list[Alert] = []
     resolved: list[Alert] = []
     with archive.Session.begin() as s:
+        serialize(s)
         wants = {w.key: w for w in wanted(s, archive, today, now)}
         open_alerts: dict[Key, Alert] = {}
         for a in s.scalars(select(Alert).where(Alert.state == "open").order_by(Alert.id)):

@@ -43,10 +43,11 @@ def _crawl(archive: Archive, console: Console) -> dict[str, Any]:
 
 def run_cycle(archive: Archive, *, crawl: bool = True, scheduled_for: dt.datetime | None = None,
               catch_up: bool = False, missed: list[str] | None = None,
-              console: Console | None = None) -> dict[str, Any]:
+              info: dict[str, Any] | None = None, console: Console | None = None
+              ) -> dict[str, Any]:
     """Run crawl → check → send once; returns the run's detail (also stored in ``runs``)."""
     console = console or Console(stderr=True)
-    detail: dict[str, Any] = {"catch_up": catch_up, "missed": list(missed or [])}
+    detail: dict[str, Any] = dict(info or {}, catch_up=catch_up, missed=list(missed or []))
     with archive.Session.begin() as s:
         run = Run(scheduled_for=scheduled_for, started_at=utcnow(), status="running",
                   detail=dict(detail))

@@ -22,11 +22,20 @@ def due_date(kind: str, year: int, override: str | None = None) -> dt.date:
     rules may set earlier dates.
     """
     if override:
-        month, day = (int(x) for x in override.split("-"))
-        return dt.date(year + 1, month, day)
+        try:
+            month, day = (int(x) for x in override.split("-"))
+            if (month, day) == (2, 29) and not _leap(year + 1):
+                day = 28
+            return dt.date(year + 1, month, day)
+        except ValueError:
+            pass  # a malformed override must not stop the check; the statutory date applies
     if year <= 2018 or kind == "government":
         return dt.date(year + 1, 3, 31)
     return dt.date(year + 1, 1, 31)
+
+
+def _leap(y: int) -> bool:
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
 
 
 def agency_due(agency: Agency, year: int) -> dt.date:

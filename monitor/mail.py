@@ -15,11 +15,13 @@ Two steps, each crash-safe:
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import smtplib
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -36,6 +38,7 @@ from archive.models import Agency, Alert, Outbox, utcnow
 from archive.record import ALERT_KINDS
 from archive.store import Archive
 
+from .alerts import serialize
 from .deadlines import local_date
 
 BACKOFF_BASE = dt.timedelta(minutes=5)
@@ -197,6 +200,7 @@ def build_digests(archive: Archive, today: dt.date | None = None) -> list[int]:
     today = today or local_date(utcnow(), tz) or dt.date.today()
     office = list(st.get("alert_recipients") or [])
     with archive.Session.begin() as s:
+        serialize(s)
         pending = list(s.scalars(select(Alert).where(Alert.notified.is_(False))
                                  .order_by(Alert.id)))
         if not pending:
@@ -267,7 +271,24 @@ def backoff(attempts: int) -> dt.timedelta:
 def deliver(archive: Archive, channel: Channel, now: dt.datetime | None = None,
             retry_now: bool = False) -> DeliveryReport:
     """Send queued outbox rows that are due; record each outcome as soon as it is known."""
-    now = now or utcnow()
+    with _outbox_lock(archive.data_dir):
+        return _deliver(archive, channel, now or utcnow(), retry_now)
+
+
+@contextmanager
+def _outbox_lock(data_dir: Path) -> Iterator[None]:
+    """One sender at a time (the daemon's retry job, a cycle, a manual `alerts send`)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "outbox.lock", "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _deliver(archive: Archive, channel: Channel, now: dt.datetime, retry_now: bool
+             ) -> DeliveryReport:
     rep = DeliveryReport()
     with archive.Session() as s:
         queued = list(s.scalars(select(Outbox).where(Outbox.sent_at.is_(None))

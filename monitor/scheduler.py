@@ -107,7 +107,8 @@ def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True)
     catch_up = _started_at is not None and _naive_utc(_started_at) > scheduled
     log.info("nightly cycle for %s UTC (catch-up: %s, skipped: %d)", scheduled, catch_up,
              len(missed))
-    run_cycle(archive, crawl=crawl, scheduled_for=scheduled, catch_up=catch_up, missed=missed)
+    run_cycle(archive, crawl=crawl, scheduled_for=scheduled, catch_up=catch_up, missed=missed,
+              info={"schedule": schedule, "timezone": timezone})
 
 
 def outbox_job(data_dir: str) -> None:

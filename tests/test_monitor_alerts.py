@@ -46,6 +46,8 @@ def test_due_dates() -> None:
     assert due_date("department", 2018) == d("2019-03-31")  # 2008 条例
     assert due_date("government", 2015) == d("2016-03-31")
     assert due_date("department", 2023, "01-15") == d("2024-01-15")
+    assert due_date("department", 2022, "02-29") == d("2023-02-28")
+    assert due_date("government", 2022, "bad") == d("2023-03-31")
 
 
 def test_text_diff_is_capped() -> None:

@@ -182,3 +182,16 @@ def test_sigkill_in_the_middle_of_sending_loses_and_repeats_nothing(tmp_path: Pa
         rows = list(s.scalars(select(Outbox)))
         assert sorted(r.message_id for r in rows) == sorted(ids)
         assert all(r.sent_at is not None for r in rows)
+
+
+def test_concurrent_senders_send_each_digest_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Sink() as sink:
+        configure(data, sink.port)
+        make_alerts(data)
+        procs = [subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data),
+                                   "alerts", "send"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE) for _ in range(3)]
+        assert [p.wait(120) for p in procs] == [0, 0, 0]
+    ids = [m["Message-ID"] for m in sink.messages]
+    assert len(ids) == 4 and len(set(ids)) == 4
