@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from .document import Document, ExtractionError, Paragraph, Table
+from .extract import drop_split_columns
 
 
 def _open_error(e: Exception) -> ExtractionError:
@@ -52,8 +53,7 @@ def extract_pdf(data: bytes) -> Document:
                         continue
                     entries = []
                     for t in found:
-                        rows = [[_cell(c) for c in r] for r in t.extract()]
-                        entries.append((t.bbox, rows))
+                        entries.append((t.bbox, drop_split_columns(_resolve_spans(t))))
                     tables_by_page[page.page_number - 1] = entries
                     texts[page.page_number - 1] = _text_outside(page, [t.bbox for t in found])
         except Exception as e:
@@ -75,6 +75,32 @@ def extract_pdf(data: bytes) -> Document:
 
 def _cell(c: str | None) -> str:
     return " ".join((c or "").split())
+
+
+def _resolve_spans(table: object) -> list[list[str]]:
+    """The table's grid with a merged cell's text in every slot it spans, as HTML and DOCX
+    grids have it (pdfplumber leaves the covered slots None)."""
+    texts = table.extract()  # type: ignore[attr-defined]
+    rows = table.rows  # type: ignore[attr-defined]
+    origin: dict[tuple[float, ...], str] = {}
+    col_x: dict[int, float] = {}
+    for row, line in zip(rows, texts, strict=False):
+        for c, (bbox, text) in enumerate(zip(row.cells, line, strict=False)):
+            if bbox is not None:
+                origin[tuple(bbox)] = _cell(text)
+                col_x[c] = min(col_x.get(c, bbox[0]), bbox[0])
+    out: list[list[str]] = []
+    for row, line in zip(rows, texts, strict=False):
+        cells: list[str] = []
+        for c, (bbox, text) in enumerate(zip(row.cells, line, strict=False)):
+            if bbox is not None:
+                cells.append(_cell(text))
+                continue
+            x, y = col_x.get(c, row.bbox[0]) + 0.5, row.bbox[1] + 0.5
+            cells.append(next((t for b, t in origin.items()
+                               if b[0] <= x < b[2] and b[1] <= y < b[3]), ""))
+        out.append(cells)
+    return out
 
 
 def _text_outside(page: object, bboxes: list[tuple[float, float, float, float]]) -> str:

@@ -91,6 +91,32 @@ def _fit(values: list[str], n: int, *, keep_leading: bool = False) -> tuple[list
     return v, len(v) > n
 
 
+def _exact_cells(values: list[str], n: int) -> list[str]:
+    """The ``n`` value cells of an exact row that has more slots than columns.
+
+    The extra slots come from a merged value cell: HTML and DOCX repeat its text into
+    every slot it spans (``6 | 2 | 2``), ruled PDF tables leave them empty (``6 | 2 | ``);
+    a label cell spanning into the value columns leaves blanks in front.
+    """
+    if len(values) == n:
+        return values
+    extra, lead = values[n:], values[: len(values) - n]
+    last = values[n - 1].strip()
+    repeated = bool(last) and all(v.strip() == last for v in extra)
+    lead_blank = all(not v.strip() for v in lead)
+    if repeated and lead_blank:
+        # ``| 2 | 2`` after a blank: 表二's last value cell spans the unused columns, while
+        # 表三/表四 (five or more columns) merge only label cells
+        return values[-n:] if n >= 5 else values[:n]
+    if repeated:
+        return values[:n]
+    if lead_blank:
+        return values[-n:]
+    if all(not v.strip() for v in extra):
+        return values[:n]
+    return values[-n:]
+
+
 def _choose(values: list[str], n: int, ok: Callable[[list[int | None]], bool]) -> list[str] | None:
     """Drop one stray cell: the first removal that makes the row's arithmetic hold."""
     if len(values) != n + 1:
@@ -131,7 +157,7 @@ _T3_MATCHERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("other_handling", lambda s: "其他处理" in s),
     ("results_total", lambda s: s.endswith("总计") and "申请人" not in s),
 )
-_OTHER_SUB = re.compile(r"(^|\))3\.?其他$")
+_OTHER_SUB = re.compile(r"(^|\)|处理)3[.、]?其他$")
 
 
 def t3_key(label: str, previous: str | None) -> str | None:
@@ -294,7 +320,7 @@ class _Parser:
     def fit(self, row: Row, values: list[str], n: int, where: str,
             ok: Callable[[list[int | None]], bool] | None, keep_leading: bool = False) -> list[str]:
         if row.exact and len(values) >= n:
-            return values[-n:] if not keep_leading else values[:n]
+            return values[:n] if keep_leading else _exact_cells(values, n)
         v, extra = _fit(values, n, keep_leading=keep_leading)
         if extra:
             chosen = _choose(v, n, ok) if ok else None

@@ -350,6 +350,7 @@ def render_docx(rec: Record) -> bytes:
     for kind, payload in layout(rec):
         if kind == "table":
             _docx_table(d, payload)
+            d.add_paragraph()  # Word always closes a table with a paragraph
             continue
         p = d.add_paragraph()
         run = p.add_run(payload)
