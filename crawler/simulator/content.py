@@ -28,15 +28,19 @@ def _seed(i: int) -> str:
 
 def _try_render(agency: str, year: int, fmt: str, seed: int) -> bytes | None:
     try:
-        from archive.render import render  # type: ignore[import-not-found]
-        from archive.samples import sample_record  # type: ignore[import-not-found]
+        from archive.render import render
+        from archive.samples import sample_record, template_for
     except ImportError:
         return None
-    try:
-        rec = sample_record(agency, year, "2019" if year >= 2019 else "legacy", seed)
-        return render(rec, fmt)
-    except Exception:  # noqa: BLE001 - fall back to the built-in renderer
-        return None
+    rec = sample_record(agency, year, template_for(year), seed)
+    data = render(rec, fmt)
+    if fmt == "html":  # the article body only; the portal wraps it in its own page
+        text = data.decode("utf-8")
+        start = text.find("<div class=\"Custom_UnionStyle\">")
+        end = text.rfind("</div></div></div>")
+        if start >= 0 and end > start:
+            data = text[start + len("<div class=\"Custom_UnionStyle\">"):end].encode("utf-8")
+    return data
 
 
 def report_title(agency: str, year: int) -> str:
@@ -134,10 +138,9 @@ def _pdf(text: str) -> bytes:
 
 def report_file(agency: str, year: int, fmt: str, seed: int, revision: int = 0) -> bytes:
     """The report as a file of the given format (html body fragment for "html")."""
-    if revision == 0:
-        got = _try_render(agency, year, fmt, seed)
-        if got is not None:
-            return got
+    got = _try_render(agency, year, fmt, seed + 1000 * revision)
+    if got is not None:
+        return got
     text = report_text(agency, year, seed, revision)
     if fmt == "pdf":
         return _pdf(text)

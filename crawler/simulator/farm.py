@@ -37,6 +37,7 @@ class LogEntry:
     host: str
     method: str
     path: str
+    status: int | str  # HTTP status, or "reset" / "hang" / "500" for injected failures
 
 
 class _Trap(Portal):
@@ -52,7 +53,8 @@ class Farm:
     """Start, mutate and stop a set of simulated portals."""
 
     def __init__(self, n: int = 10, *, profiles: list[str] | None = None, seed: int = 7,
-                 first_ip: int = 2, hang_seconds: float = 4.0):
+                 first_ip: int = 2, hang_seconds: float = 4.0,
+                 formats: tuple[str, ...] | None = None):
         self.rng = random.Random(seed)
         self.fail_rng = random.Random(seed + 1)
         self.fail_rate = 0.0
@@ -73,6 +75,8 @@ class Farm:
             cls = PROFILES[prof]
             ip = f"127.0.0.{first_ip + i}" if first_ip + i < 255 else \
                 f"127.0.{(first_ip + i) // 254}.{(first_ip + i) % 254 + 1}"
+            if formats:
+                kw["formats"] = formats
             self.portals.append(cls(self, i, ip, agencies, random.Random(seed * 1000 + i), **kw))
 
     def _agencies(self, i: int, city: str) -> list[tuple[str, str]]:
@@ -117,9 +121,9 @@ class Farm:
 
     # ---------------------------------------------------------------- bookkeeping
 
-    def record(self, host: str, method: str, path: str) -> None:
+    def record(self, host: str, method: str, path: str, status: int | str) -> None:
         with self._log_lock:
-            self.log.append(LogEntry(host, method, path))
+            self.log.append(LogEntry(host, method, path, status))
 
     def clear_log(self) -> None:
         with self._log_lock:

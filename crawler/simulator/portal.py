@@ -35,7 +35,7 @@ class SimReport:
     agency_id: str
     agency: str
     year: int
-    fmt: str  # html | pdf | docx | both (html page + pdf) | huge
+    fmt: str  # html | pdf | docx | doc | both (html page + pdf) | huge
     doc_id: int
     posted: dt.date
     seed: int
@@ -60,7 +60,7 @@ class SimReport:
 
     @property
     def has_file(self) -> bool:
-        return self.fmt in ("pdf", "docx", "both", "huge")
+        return self.fmt in ("pdf", "docx", "doc", "both", "huge")
 
 
 @dataclass
@@ -96,7 +96,9 @@ class Portal:
     robots = "User-agent: *\nDisallow: /search/\n"
 
     def __init__(self, farm: Farm, index: int, ip: str, agencies: list[tuple[str, str]],
-                 rng: random.Random):
+                 rng: random.Random, formats: tuple[str, ...] | None = None):
+        if formats:
+            self.formats = formats  # type: ignore[assignment]
         self.farm = farm
         self.index = index
         self.ip = ip
@@ -184,7 +186,6 @@ class Portal:
         """The response, or "reset"/"hang" for an injected network failure."""
         with self.lock:
             self.requests += 1
-        self.farm.record(self.host, req.method, req.path)
         if req.path == "/robots.txt":
             return Response(body=self.robots.encode(), ctype="text/plain")
         rate = self.farm.fail_rate
@@ -235,6 +236,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as e:  # noqa: BLE001 - a simulator bug must show as a 500
             resp = Response(500, f"simulator error: {e!r}".encode(), ctype="text/plain",
                             static=False)
+        if isinstance(resp, str):
+            self.portal.farm.record(self.portal.host, method, req.path, resp)
         if resp == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
@@ -262,6 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Last-Modified"] = self.portal.modified
             if req.headers.get("if-none-match") == etag:
                 status, body = 304, b""
+        self.portal.farm.record(self.portal.host, method, req.path, status)
         try:
             self.send_response(status)
             if status != 304:

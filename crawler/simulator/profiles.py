@@ -7,13 +7,14 @@ import hashlib
 import html
 import json
 import math
+from typing import Any
 from urllib.parse import parse_qs, quote
 
 from .portal import Portal, Request, Response, SimReport, not_found
 
 CTYPES = {"pdf": "application/pdf", "docx":
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-          "huge": "application/zip"}
+          "huge": "application/zip", "doc": "application/msword"}
 NOISE = ["关于印发{a}2024年政务公开工作要点的通知", "{a}2023年法治政府建设情况报告",
          "{a}关于调整办公时间的公告"]
 
@@ -105,9 +106,9 @@ class TrsClassic(Base):
     first, ext, one_based = "index", "html", False
     per_page = 3
 
-    def __init__(self, *a: object, year_columns: bool = False, **kw: object) -> None:
+    def __init__(self, *a: Any, year_columns: bool = False, **kw: Any) -> None:
         self.year_columns = year_columns
-        super().__init__(*a, **kw)  # type: ignore[arg-type]
+        super().__init__(*a, **kw)
 
     def dir_for(self, r: SimReport) -> str:
         return f"{self.column}{r.year}/" if self.year_columns else self.column
@@ -117,10 +118,11 @@ class TrsClassic(Base):
         sub = f"{d:%Y%m}/"
         r.detail = f"{self.dir_for(r)}{sub}t{d:%Y%m%d}_{r.doc_id}.html"
         if r.has_file:
-            ext = {"docx": "docx"}.get(r.fmt, "pdf")
+            ext = r.fmt if r.fmt in ("docx", "doc") else "pdf"
             name = f"P020{d:%Y%m%d}{r.doc_id:09d}"
+            ext = ext.upper() if r.doc_id % 3 == 2 else ext  # some portals serve ".PDF"
             r.file_path = f"{self.dir_for(r)}{sub}{name}.{ext}"
-            r.attachment = f"./{name}.{ext.upper() if r.doc_id % 3 == 2 else ext}"
+            r.attachment = f"./{name}.{ext}"
 
     def attach_html(self, r: SimReport) -> str:
         if not r.attachment:
@@ -311,13 +313,13 @@ class JsonApi(Base):
     profile = "json_api"
     per_page = 3
     column_text = "信息公开年报"
-    formats = ("html", "docx", "html", "pdf")
+    formats = ("html", "docx", "html", "pdf", "doc")
 
     def place(self, r: SimReport) -> None:
         h = hashlib.md5(f"j{self.index}-{r.doc_id}".encode()).hexdigest()[:20]
         r.detail = f"/jcms/art/{r.posted.year}/art_{h}.html"
         if r.has_file:
-            ext = "docx" if r.fmt == "docx" else "pdf"
+            ext = r.fmt if r.fmt in ("docx", "doc") else "pdf"
             r.attachment = f"files/{h}.{ext}"
             r.file_path = f"/jcms/files/{h}.{ext}"
 

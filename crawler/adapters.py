@@ -1,0 +1,268 @@
+"""CMS adapters: recognise a listing page's platform and enumerate its items and pages.
+
+Each adapter turns one listing response into :class:`Listing` — report candidates (title,
+URL, list date) and follow-up requests (more list pages, year sub-columns). Chosen by
+fingerprint (``portals.md`` §4): TRS ``createPageHTML``/``countPage``, Hanweb jpage
+(``<script type="text/xml">``, ``dataproxy.jsp``), client-rendered JSON (``queryList``),
+and a generic fallback that reads every link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+from parsel import Selector
+
+from .pages import (
+    COLUMN_SLUG,
+    YEAR_TEXT,
+    Link,
+    base_url,
+    clean,
+    links,
+    parse_date,
+    report_year,
+)
+
+
+@dataclass
+class Item:
+    title: str
+    url: str
+    date: dt.date | None
+
+
+@dataclass
+class Follow:
+    """A further listing request (GET, or POST with a body)."""
+
+    url: str
+    kind: str = "list"  # list | api
+    method: str = "GET"
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    adapter: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Listing:
+    adapter: str
+    items: list[Item] = field(default_factory=list)
+    follows: list[Follow] = field(default_factory=list)
+    subcolumns: list[str] = field(default_factory=list)
+
+
+def items_from_links(ls: list[Link]) -> list[Item]:
+    out, seen = [], set()
+    for link in ls:
+        title = link.label
+        if report_year(title) is None or link.url in seen:
+            continue
+        seen.add(link.url)
+        out.append(Item(title, link.url, parse_date(link.context) or parse_date(link.text)))
+    return out
+
+
+def year_subcolumns(ls: list[Link], url: str) -> list[str]:
+    """Links whose text is a bare year (``2024``) below the column: year sub-columns."""
+    here = urlsplit(url)
+    out = []
+    for link in ls:
+        if YEAR_TEXT.match(link.text) and urlsplit(link.url).netloc == here.netloc:
+            if link.url not in out:
+                out.append(link.url)
+    return out
+
+
+# ------------------------------------------------------------------ TRS
+
+_COUNT = re.compile(r"var\s+countPage\s*=\s*(\d+)")
+_CURRENT = re.compile(r"var\s+currentPage\s*=\s*(\d+)")
+_CALL4 = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']")
+_CALL6 = re.compile(r"createPageHTML\(\s*[\"'][\w-]+[\"']\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)"
+                    r"[\"']\s*,\s*[\"'](\w+)[\"']")
+
+
+def trs_pages(text: str, url: str) -> list[str] | None:
+    """All list-page URLs of a TRS column from its first page, or None if not TRS.
+
+    ``var countPage`` is the truth when present (a commented ``createPageHTML`` may be
+    stale); the 4-arg call counts from 0 (``index_1`` = page 2), the 6-arg from 1.
+    """
+    count = _COUNT.search(text)
+    c4, c6 = _CALL4.search(text), _CALL6.search(text)
+    if not (count or c4 or c6):
+        return None
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1] or "index.html"
+    stem, _, ext = name.partition(".")
+    stem = re.sub(r"_\d+$", "", stem)
+    one_based = False
+    if c6:
+        total, stem, ext, one_based = int(c6.group(1)), c6.group(3), c6.group(4), True
+    elif c4:
+        total, stem, ext = int(c4.group(1)), c4.group(3), c4.group(4)
+    if count:
+        total = int(count.group(1))
+    current = _CURRENT.search(text)
+    if current and int(current.group(1)) != 0:
+        return []  # only the first page enumerates
+    total = min(total, 500)
+    out = []
+    for k in range(1, total):
+        out.append(urljoin(url, f"{stem}_{k + 1 if one_based else k}.{ext or 'html'}"))
+    return out
+
+
+# ------------------------------------------------------------------ Hanweb jpage
+
+_RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.S)
+_TOTAL = re.compile(r"totalRecord\s*:\s*(\d+)|<totalrecord>(\d+)</totalrecord>", re.I)
+_PER = re.compile(r"perPage\s*:\s*(\d+)", re.I)
+_IDS = {k: re.compile(rf"{k}\s*[=:]\s*['\"]?(\d+)", re.I) for k in ("webid", "unitid",
+                                                                      "columnid")}
+_PROXY = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)", re.I)
+
+
+def hanweb_records(text: str, url: str) -> list[Item]:
+    html = "".join(_RECORD.findall(text))
+    if not html:
+        return []
+    return items_from_links(links(Selector(text=f"<ul>{html}</ul>"), url))
+
+
+def hanweb(text: str, url: str) -> Listing | None:
+    if "<datastore>" not in text and "dataproxy.jsp" not in text:
+        return None
+    lst = Listing("hanweb", hanweb_records(text, url))
+    total_m = _TOTAL.search(text)
+    total = int(total_m.group(1) or total_m.group(2)) if total_m else 0
+    per = int(_PER.search(text).group(1)) if _PER.search(text) else 15  # type: ignore[union-attr]
+    ids = {k: (p.search(text).group(1) if p.search(text) else "") for k, p in _IDS.items()}  # type: ignore[union-attr]
+    pm = _PROXY.search(text)
+    proxy = pm.group(1) if pm else "/module/web/jpage/dataproxy.jsp"
+    shown = len(_RECORD.findall(text))
+    step = per * 3
+    form = urlencode({"col": 1, "appid": 1, "webid": ids["webid"], "path": "/",
+                      "columnid": ids["columnid"], "sourceContentType": 1,
+                      "unitid": ids["unitid"], "permissiontype": 0}).encode()
+    start = shown + 1
+    while start <= total:
+        end = min(total, start + step - 1)
+        q = urlencode({"startrecord": start, "endrecord": end, "perpage": per})
+        lst.follows.append(Follow(urljoin(url, f"{proxy}?{q}"), "api", "POST", form, {
+            "Referer": url, "X-Requested-With": "XMLHttpRequest",
+            "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}, "hanweb"))
+        start = end + 1
+    return lst
+
+
+# ------------------------------------------------------------------ JSON list API
+
+_LOAD = re.compile(r"loadPageData\(\s*(\{.*?\})\s*[,)]", re.S)
+
+
+def json_api(text: str, url: str, sel: Selector) -> Listing | None:
+    m = _LOAD.search(text)
+    if not m:
+        return None
+    try:
+        params = json.loads(m.group(1))
+    except ValueError:
+        return None
+    api = urljoin(base_url(sel, url), "queryList")
+    body = json.dumps({**params, "pageNo": 1}).encode()
+    return Listing("json", follows=[Follow(api, "api", "POST", body, {
+        "Content-Type": "application/json", "Referer": url, "X-Requested-With": "XMLHttpRequest"},
+        "json", {"params": params, "page": 1, "referer": url})])
+
+
+def json_page(body: bytes, follow: Follow) -> Listing:
+    """One queryList response: items, and the next page while records remain."""
+    data = json.loads(body.decode("utf-8"))
+    d = data.get("data") or {}
+    results = d.get("results") or []
+    lst = Listing("json")
+    for r in results:
+        src = r.get("source") or r
+        urls = src.get("urls")
+        if isinstance(urls, str):
+            try:
+                urls = json.loads(urls)
+            except ValueError:
+                urls = {"pc": urls}
+        href = (urls or {}).get("pc") or src.get("url")
+        title = src.get("title") or ""
+        if href and report_year(title):
+            lst.items.append(Item(clean(title), urljoin(follow.url, href),
+                                  parse_date(src.get("pubDate"))))
+    params, page = follow.state["params"], follow.state["page"]
+    size = int(params.get("pageSize") or len(results) or 10)
+    total = int(d.get("total") or 0)
+    if results and page < math.ceil(total / max(size, 1)) and page < 500:
+        nxt = {**params, "pageNo": page + 1}
+        lst.follows.append(Follow(follow.url, "api", "POST", json.dumps(nxt).encode(),
+                                  follow.headers, "json", {"params": params, "page": page + 1}))
+    return lst
+
+
+# ------------------------------------------------------------------ dispatch
+
+
+def next_links(ls: list[Link], url: str) -> list[str]:
+    """Generic pagination: 下一页/尾页 links inside the same directory."""
+    here = urlsplit(url)
+    folder = here.path.rsplit("/", 1)[0]
+    out = []
+    for link in ls:
+        if clean(link.text) in ("下一页", "下页", "尾页", "末页") or re.fullmatch(r"\d{1,3}", clean(link.text)):
+            u = urlsplit(link.url)
+            if u.netloc == here.netloc and u.path.rsplit("/", 1)[0] == folder:
+                out.append(link.url)
+    return out
+
+
+def parse_listing(body: bytes, text: str, url: str, sel: Selector, first: bool) -> Listing:
+    """The listing of a column page, by the first adapter whose fingerprint matches."""
+    got = hanweb(text, url)
+    if got is not None:
+        if first:
+            got.subcolumns = year_subcolumns(links(sel, url), url)
+        return got
+    got = json_api(text, url, sel)
+    if got is not None:
+        return got
+    ls = links(sel, url)
+    pages = trs_pages(text, url)
+    lst = Listing("trs" if pages is not None else "generic", items_from_links(ls))
+    if pages:
+        lst.follows += [Follow(p) for p in pages]
+    elif pages is None:
+        lst.follows += [Follow(p) for p in next_links(ls, url)]
+    lst.subcolumns = year_subcolumns(ls, url)
+    return lst
+
+
+def column_links(sel: Selector, url: str) -> list[str]:
+    """Candidate 年报 columns on a portal page: anchor text first, then URL slugs."""
+    by_text, by_slug = [], []
+    for link in links(sel, url):
+        text = clean(link.text) or clean(link.title)
+        if report_year(text):
+            continue
+        if re.search(r"(年报|年度报告|工作报表)$", text) and len(text) <= 14:
+            by_text.append(link.url)
+        elif COLUMN_SLUG.search(urlsplit(link.url).path):
+            by_slug.append(link.url)
+    out: list[str] = []
+    for u in by_text + by_slug:
+        if u not in out:
+            out.append(u)
+    return out

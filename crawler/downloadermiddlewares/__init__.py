@@ -1,0 +1,1 @@
+"""Downloader middlewares: address guard, retry with backoff, conditional requests."""

@@ -1,0 +1,167 @@
+"""Reading portal pages: text decoding, report titles, dates, links, attachments.
+
+Pure functions over bytes and strings, so each hard case in ``portals.md`` §6 is a unit
+test away. The spider and the CMS adapters build on these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+REPORT_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?.{0,40}?政府信息公开.{0,12}?(?:年度报告|年报)")
+COLUMN_TEXT = re.compile(r"(政府信息公开|信息公开|公开)?(工作)?(年报|年度报告|工作报表)")
+COLUMN_SLUG = re.compile(r"(zfxxgknb|xxgknb|gknb|nb_?\d{4}n?b?|xxgk-xxgknb|common_zfxxgknb)",
+                         re.I)
+YEAR_TEXT = re.compile(r"^\s*((?:19|20)\d{2})\s*(年|年度)?\s*$")
+FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z)(?:$|[?#])", re.I)
+REPORT_EXT_RANK = {"pdf": 0, "docx": 1, "doc": 2, "wps": 3, "ofd": 4}
+_DATE_LABEL = re.compile(
+    r"(?:发布时间|发布日期|信息提供日期|公开日期|发文日期|PubDate)[^0-9]{0,12}"
+    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_ANY_DATE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d-])")
+_META_PUB = re.compile(
+    r"<meta[^>]+(?:name=[\"'](?:PubDate|pubdate|Maketime|firstpublishedtime)[\"'][^>]*content="
+    r"[\"']([^\"']+)|content=[\"']([^\"']+)[\"'][^>]*name=[\"'](?:PubDate|Maketime)[\"'])", re.I)
+_CHARSET_META = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
+MAGIC = {b"%PDF": "pdf", b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0": "ole"}
+_HTML_START = re.compile(rb"^\s*(<!doctype|<html|<head|<body|<meta|<script|<div|<p\b)", re.I)
+
+
+def normalize_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    n = name.strip().lower().replace("_", "-")
+    return "gb18030" if n in ("gb2312", "gbk", "gb-2312", "x-gbk", "gb18030") else n
+
+
+def decode(body: bytes, declared: str | None = None) -> str:
+    """Page bytes as text: the header charset if it decodes cleanly, else the meta charset,
+    else GB18030/UTF-8 guessing (portals label GBK pages utf-8 and vice versa)."""
+    tried: list[str] = []
+    meta = _CHARSET_META.search(body[:4096])
+    for enc in (normalize_encoding(declared), normalize_encoding(meta.group(1).decode())
+                if meta else None, "utf-8", "gb18030"):
+        if not enc or enc in tried:
+            continue
+        tried.append(enc)
+        try:
+            return body.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("gb18030", errors="replace")
+
+
+def selector(body: bytes, declared: str | None = None) -> Selector:
+    return Selector(text=decode(body, declared) or "<html></html>")
+
+
+def clean(text: str | None) -> str:
+    return re.sub(r"[\s\u3000\xa0]+", "", text or "")
+
+
+def report_year(title: str) -> int | None:
+    """The report year a title names (``2023年…政府信息公开…年度报告`` → 2023)."""
+    m = REPORT_TITLE.search(clean(title))
+    return int(m.group(1)) if m else None
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    m = _ANY_DATE.search(text) or re.search(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def posted_date(html_text: str) -> dt.date | None:
+    """The 发布时间 of a detail page: labelled date, else meta PubDate (索引号 is skipped)."""
+    m = _DATE_LABEL.search(html_text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    m2 = _META_PUB.search(html_text)
+    if m2:
+        return parse_date(m2.group(1) or m2.group(2))
+    return None
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    title: str
+    context: str  # text around the link (list date)
+    download: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the link says: @title beats truncated text (``…``)."""
+        t = clean(self.title)
+        x = clean(self.text)
+        return t if len(t) >= len(x.rstrip("…")) else x
+
+
+def base_url(sel: Selector, url: str) -> str:
+    b = sel.xpath("//base/@href").get()
+    return urljoin(url, b.strip()) if b else url
+
+
+def links(sel: Selector, url: str) -> list[Link]:
+    """Every ``<a href>`` with its text, @title and surrounding text, absolute URLs."""
+    base = base_url(sel, url)
+    out = []
+    for a in sel.xpath("//a[@href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        parent = a.xpath("..")
+        context = " ".join(parent.xpath(".//text()").getall()) if parent else ""
+        out.append(Link(urljoin(base, href), " ".join(a.xpath(".//text()").getall()).strip(),
+                        a.attrib.get("title", ""), context,
+                        "download" in a.attrib or "appendix" in a.attrib))
+    return out
+
+
+def js_links(text: str, url: str, base: str | None = None) -> list[Link]:
+    """Links written by scripts (``var rel_appendix = '<a href=…>'``, document.write)."""
+    out = []
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S | re.I):
+        for href, label in re.findall(r"<a[^>]+href=\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.*?)</a>",
+                                      script, re.S):
+            out.append(Link(urljoin(base or url, href), re.sub(r"<[^>]+>", "", label), "", "",
+                            True))
+    return out
+
+
+def is_attachment(link: Link) -> bool:
+    path = urlsplit(link.url).path.lower()
+    return bool(FILE_EXT.search(path) or "downfile" in path or "download" in path
+                or "filename=" in link.url and FILE_EXT.search(link.url))
+
+
+def attachment_rank(link: Link, title: str) -> tuple[int, int]:
+    """Lower is a better candidate for the report file itself."""
+    m = FILE_EXT.search(link.url)
+    ext = m.group(1).lower() if m else "pdf"
+    says = clean(link.label)
+    named = 0 if (report_year(says) or "年报" in says or "年度报告" in says or "文字版" in says
+                  or (title and clean(title) in says)) else 1
+    return named, REPORT_EXT_RANK.get(ext, 9)
+
+
+def sniff_kind(body: bytes) -> str:
+    for magic, kind in MAGIC.items():
+        if body.startswith(magic):
+            return kind
+    return "html" if _HTML_START.search(body[:512]) else "other"

@@ -1,0 +1,70 @@
+"""Per-portal bookkeeping during one crawl, and the outcome it adds up to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from archive.models import utcnow
+
+
+@dataclass
+class AgencyInfo:
+    id: str
+    name: str
+    column: str | None
+
+
+@dataclass
+class PortalState:
+    """One portal (scheme://host:port/) and the agencies the registry points at it."""
+
+    key: str
+    root: str
+    agencies: list[AgencyInfo]
+    column: str | None = None
+    started: dt.datetime = field(default_factory=utcnow)
+    pending: int = 0
+    requests: int = 0
+    bytes: int = 0
+    scheduled: int = 0
+    seen: set[str] = field(default_factory=set)
+    listing_ok: int = 0
+    listing_failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    fatal: str | None = None  # why nothing could be read (unreachable)
+    no_column: str | None = None
+    over_budget: bool = False
+    column_found: str | None = None
+    tried_root: bool = False
+    present: set[str] = field(default_factory=set)  # report URLs listed or fetched this run
+    gone: dict[str, str] = field(default_factory=dict)  # URL -> why removed (404/410)
+    reports: set[tuple[str, int]] = field(default_factory=set)
+    done: bool = False
+
+    @property
+    def agency_ids(self) -> list[str]:
+        return [a.id for a in self.agencies]
+
+    def outcome(self) -> tuple[str, str | None]:
+        """ok / partial / unreachable, with the reason in Chinese."""
+        if self.fatal and not self.listing_ok:
+            return "unreachable", self.fatal
+        reasons = []
+        if self.no_column:
+            reasons.append(self.no_column)
+        if self.listing_failed:
+            reasons.append(f"{len(self.listing_failed)} 个栏目页无法读取（{self.listing_failed[0]}）")
+        if self.errors:
+            reasons.append(f"{len(self.errors)} 个报告页面或文件无法下载（{self.errors[0]}）")
+        if self.over_budget:
+            reasons.append("超过单个站点的页面预算，未抓完")
+        if reasons:
+            return "partial", "；".join(reasons)
+        return "ok", None
+
+    @property
+    def complete(self) -> bool:
+        """Every listing page was read: absence from it means the report was taken down."""
+        return (self.listing_ok > 0 and not self.listing_failed and not self.over_budget
+                and not self.no_column and not self.fatal)

@@ -1,0 +1,395 @@
+"""The ``reports`` spider: every registry portal → its 年报 column → every report.
+
+Flow per portal: the remembered column (re-verified) or the portal's home page → column
+link by anchor text/slug → listing pages through the matching CMS adapter (year
+sub-columns followed) → detail pages → the report file (attachment, else the HTML page)
+→ the ingest pipeline. Each request carries its portal; when a portal has nothing left
+in flight its outcome (ok / partial / unreachable) and removals are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archive.config import resolve_data_dir
+from archive.models import Agency
+from archive.store import Archive
+
+from ..adapters import Follow, Item, column_links, json_page, parse_listing
+from ..downloadermiddlewares.conditional import describe_exception
+from ..downloadermiddlewares.guard import netloc
+from ..pages import (
+    attachment_rank,
+    clean,
+    decode,
+    is_attachment,
+    js_links,
+    links,
+    posted_date,
+    report_year,
+    selector,
+    sniff_kind,
+)
+from ..portal_state import AgencyInfo, PortalState
+from ..progress import Progress
+from ..store import CrawlStore
+
+log = logging.getLogger(__name__)
+
+
+def portal_key(url: str) -> str:
+    u = urlsplit(url if "://" in url else "http://" + url)
+    return f"{u.scheme}://{u.netloc.lower()}/"
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, agency: str | None = None, data_dir: str | None = None, **kw: Any):
+        super().__init__(**kw)
+        self.agency_filter = {a for a in (agency or "").split(",") if a} or None
+        self.data_dir = data_dir
+        self.portals: dict[str, PortalState] = {}
+        self.by_netloc: dict[str, PortalState] = {}
+        self.allowed_netlocs: set[str] = set()
+        self.names: list[tuple[str, str]] = []  # (folded name, agency id), longest first
+        self.bytes_total = 0
+        self.found = 0
+        self.today = dt.date.today()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        data_dir = spider.data_dir or crawler.settings.get("NIANBAO_DATA_DIR")
+        spider.archive = Archive(resolve_data_dir(data_dir))
+        spider.archive.migrate()
+        spider.store = CrawlStore(spider.archive)
+        spider.budget = crawler.settings.getint("PORTAL_PAGE_BUDGET", 300)
+        spider.progress = Progress(enabled=crawler.settings.getbool("NIANBAO_PROGRESS", True))
+        spider.load_registry()
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    # ------------------------------------------------------------ registry
+
+    def load_registry(self) -> None:
+        with self.archive.Session() as s:
+            agencies = list(s.query(Agency).order_by(Agency.id))
+        for a in agencies:
+            self.names.append((clean(a.name), a.id))
+            for u in (a.portal, a.column):
+                if u:
+                    self.allowed_netlocs.add(netloc(u if "://" in u else "http://" + u))
+            if not a.portal or (self.agency_filter and a.id not in self.agency_filter):
+                continue
+            key = portal_key(a.portal)
+            ps = self.portals.get(key)
+            if ps is None:
+                ps = self.portals[key] = PortalState(key, a.portal, [])
+            ps.agencies.append(AgencyInfo(a.id, a.name, a.column))
+            if a.column and not ps.column:
+                ps.column = a.column
+            self.by_netloc[netloc(key)] = ps
+            if a.column:
+                self.by_netloc.setdefault(netloc(a.column), ps)
+        self.names.sort(key=lambda x: -len(x[0]))
+
+    def portal_for(self, request: Request) -> PortalState | None:
+        key = request.meta.get("portal")
+        if key:
+            return self.portals.get(key)
+        return self.by_netloc.get(netloc(request.url))
+
+    def agency_for(self, title: str) -> str | None:
+        t = clean(title)
+        for name, aid in self.names:
+            if name and name in t:
+                return aid
+        return None
+
+    # ------------------------------------------------------------ requests
+
+    def req(self, ps: PortalState, url: str, kind: str, *, method: str = "GET",
+            body: bytes | None = None, headers: dict[str, str] | None = None,
+            meta: dict[str, Any] | None = None, priority: int = 0) -> Request | None:
+        """A request of this portal, deduplicated and counted so the portal knows when it
+        is done; None when already seen or over the page budget."""
+        key = method + " " + url + (" " + body.decode("utf-8", "replace") if body else "")
+        if key in ps.seen:
+            return None
+        if ps.scheduled >= self.budget and kind in ("list", "api", "column", "root"):
+            ps.over_budget = True
+            return None
+        ps.seen.add(key)
+        ps.scheduled += 1
+        ps.pending += 1
+        return Request(url, method=method, body=body, headers=headers,
+                       callback=self.on_response, errback=self.on_error, dont_filter=True,
+                       priority=priority,
+                       meta={"portal": ps.key, "kind": kind, **(meta or {})})
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.progress.start(len(self.portals))
+        for ps in self.portals.values():
+            if ps.column:
+                r = self.req(ps, ps.column, "column", meta={"remembered": True})
+            else:
+                ps.tried_root = True
+                r = self.req(ps, ps.root, "root")
+            if r is not None:
+                yield r
+
+    # ------------------------------------------------------------ dispatch
+
+    def on_response(self, response: Response) -> list[Any]:
+        ps = self.portals[response.meta["portal"]]
+        kind = response.meta["kind"]
+        out: list[Any] = []
+        try:
+            handler = {"root": self.parse_root, "column": self.parse_listing,
+                       "list": self.parse_listing, "api": self.parse_api,
+                       "detail": self.parse_detail, "file": self.parse_file}[kind]
+            out = [x for x in handler(ps, response) if x is not None]
+        except Exception as e:  # a page we cannot read must not stop the crawl
+            log.exception("failed on %s", response.url)
+            msg = f"页面无法解析：{response.url}（{type(e).__name__}）"
+            (ps.listing_failed if kind in ("list", "api", "column") else ps.errors).append(msg)
+        finally:
+            ps.pending -= 1
+        self.maybe_finish(ps)
+        return out
+
+    def on_error(self, failure: Failure) -> list[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        ps = self.portals[request.meta["portal"]]
+        kind = request.meta["kind"]
+        out: list[Any] = []
+        try:
+            out = [x for x in self.handle_error(ps, kind, request, failure) if x is not None]
+        finally:
+            ps.pending -= 1
+        self.maybe_finish(ps)
+        return out
+
+    def handle_error(self, ps: PortalState, kind: str, request: Request,
+                     failure: Failure) -> Iterable[Request | None]:
+        from scrapy.spidermiddlewares.httperror import HttpError
+
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = {412: "站点返回 412 反爬虫验证（需要浏览器执行脚本），无法自动访问",
+                      403: "站点拒绝访问（403）", 404: "页面不存在（404）",
+                      410: "页面已删除（410）", 429: "站点限流（429），重试后仍被拒绝"}.get(
+                status, f"站点返回 HTTP {status}")
+        else:
+            reason = str(failure.value) if "拒绝访问" in str(failure.value) else \
+                describe_exception(failure.value)
+            if "Forbidden by robots.txt" in str(failure.value):
+                reason = "robots.txt 禁止抓取该页面"
+        url = request.url
+        if kind in ("root", "column"):
+            if kind == "column" and request.meta.get("remembered") and not ps.tried_root:
+                ps.tried_root = True  # the remembered column moved: rediscover from home
+                yield self.req(ps, ps.root, "root")
+                return
+            ps.fatal = ps.fatal or f"{reason}：{url}"
+            if kind == "column":
+                ps.listing_failed.append(f"{reason}：{url}")
+        elif kind in ("list", "api"):
+            if status == 404 and request.meta.get("optional"):
+                return
+            ps.listing_failed.append(f"{reason}：{url}")
+        elif kind == "detail" and status in (404, 410):
+            ps.gone[url] = reason
+        elif kind == "file" and status in (404, 410):
+            ps.gone[url] = reason
+            ps.errors.append(f"{reason}：{url}")
+        else:
+            if "拒绝访问" in reason or "robots" in reason:
+                log.info("%s", reason)
+                return
+            ps.errors.append(f"{reason}：{url}")
+            if kind in ("detail", "file"):
+                ps.present.add(request.meta.get("page_url", url))
+
+    # ------------------------------------------------------------ pages
+
+    def parse_root(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
+        sel = selector(response.body, _declared(response))
+        cols = [u for u in column_links(sel, response.url) if netloc(u) in self.allowed_netlocs]
+        if not cols:
+            ps.no_column = f"首页上没有找到政府信息公开年报栏目：{response.url}"
+            ps.listing_ok += 1
+            yield from self.listing(ps, response, first=True)  # reports linked from home?
+            return
+        for i, u in enumerate(cols[:3]):
+            yield self.req(ps, u, "column", meta={"candidate": i})
+
+    def parse_listing(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
+        first = response.meta["kind"] == "column"
+        yield from self.listing(ps, response, first=first)
+
+    def listing(self, ps: PortalState, response: Response, first: bool
+                ) -> Iterable[Request | None]:
+        text = decode(response.body, _declared(response))
+        sel = selector(response.body, _declared(response))
+        lst = parse_listing(response.body, text, response.url, sel, first)
+        if response.meta["kind"] != "root":
+            ps.listing_ok += 1
+        useful = bool(lst.items or lst.subcolumns or (lst.follows and lst.adapter != "generic"))
+        if response.meta["kind"] == "column":
+            if not useful and response.meta.get("remembered") and not ps.tried_root:
+                ps.tried_root = True
+                yield self.req(ps, ps.root, "root")
+                return
+            if useful and ps.column_found is None:
+                ps.column_found = response.url
+                ps.no_column = None
+        yield from self.items(ps, lst.items, response.url)
+        for f in lst.follows:
+            yield self.follow(ps, f)
+        if first:
+            for u in lst.subcolumns:
+                yield self.req(ps, u, "list")
+
+    def follow(self, ps: PortalState, f: Follow) -> Request | None:
+        return self.req(ps, f.url, f.kind, method=f.method, body=f.body, headers=f.headers,
+                        meta={"follow": f, "optional": f.kind == "list"})
+
+    def parse_api(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
+        f: Follow = response.meta["follow"]
+        ps.listing_ok += 1
+        if f.adapter == "json":
+            lst = json_page(response.body, f)
+            yield from self.items(ps, lst.items, response.url)
+            for nf in lst.follows:
+                yield self.follow(ps, nf)
+            return
+        from ..adapters import hanweb_records
+
+        yield from self.items(ps, hanweb_records(decode(response.body), response.url),
+                              response.url)
+
+    def items(self, ps: PortalState, items: list[Item], where: str) -> Iterable[Request | None]:
+        for it in items:
+            year = report_year(it.title)
+            agency = self.agency_for(it.title)
+            if year is None:
+                continue
+            if agency is None:
+                log.info("report of an agency not in the registry: %s (%s)", it.title, it.url)
+                continue
+            meta = {"agency": agency, "year": year, "title": it.title, "list_date": it.date}
+            if netloc(it.url) not in self.allowed_netlocs:
+                log.info("not following off-portal report link %s", it.url)
+                continue
+            ps.present.add(it.url)
+            path = urlsplit(it.url).path.lower()
+            if is_attachment_url(path):
+                yield self.req(ps, it.url, "file", meta={**meta, "page_url": None})
+            else:
+                yield self.req(ps, it.url, "detail", meta=meta, priority=1)
+
+    def parse_detail(self, ps: PortalState, response: Response) -> Iterable[Any]:
+        m = response.meta
+        body = response.body
+        if sniff_kind(body) in ("pdf", "zip", "ole"):  # the "detail" link was the file
+            yield from self.parse_file(ps, response)
+            return
+        text = decode(body, _declared(response))
+        sel = selector(body, _declared(response))
+        title = clean(sel.xpath("//meta[@name='ArticleTitle']/@content").get()) or m["title"]
+        year = report_year(title) or m["year"]
+        agency = self.agency_for(title) or m["agency"]
+        posted = posted_date(text) or m.get("list_date")
+        base = sel.xpath("//base/@href").get()
+        cands = [link for link in links(sel, response.url) + js_links(
+            text, response.url, response.urljoin(base) if base else None) if is_attachment(link)]
+        seen: set[str] = set()
+        cands = [c for c in cands if not (c.url in seen or seen.add(c.url))]  # type: ignore[func-returns-value]
+        cands.sort(key=lambda c: attachment_rank(c, title))
+        info = {"agency": agency, "year": year, "title": title, "posted": posted,
+                "page_url": response.url, "page_body": body,
+                "page_cached": bool(m.get("not_modified"))}
+        if cands:
+            yield self.req(ps, cands[0].url, "file", meta=info, priority=2)
+            return
+        yield self.item(ps, response.url, body, "page", info, bool(m.get("not_modified")),
+                        _ctype(response))
+
+    def parse_file(self, ps: PortalState, response: Response) -> Iterable[Any]:
+        m = dict(response.meta)
+        kind = sniff_kind(response.body)
+        if kind == "html" and not m.get("page_url"):
+            m["page_url"] = None
+        if kind == "html" and m.get("page_body"):
+            ps.errors.append(f"附件链接返回的是网页而不是文件：{response.url}")
+            return
+        ps.present.add(response.url)
+        info = {"agency": m["agency"], "year": m["year"], "title": m.get("title"),
+                "posted": m.get("posted") or m.get("list_date"), "page_url": m.get("page_url"),
+                "page_body": m.get("page_body"), "page_cached": m.get("page_cached", True)}
+        yield self.item(ps, response.url, response.body, "attachment", info,
+                        bool(m.get("not_modified")), _ctype(response))
+
+    def item(self, ps: PortalState, url: str, data: bytes, role: str, info: dict[str, Any],
+             cached: bool, ctype: str | None) -> dict[str, Any]:
+        ps.pending += 1  # released by the pipeline
+        return {"portal": ps.key, "url": url, "data": data, "role": role,
+                "content_type": ctype, "cached": cached and info.get("page_cached", True),
+                **info}
+
+    # ------------------------------------------------------------ completion
+
+    def maybe_finish(self, ps: PortalState) -> None:
+        if ps.pending > 0 or ps.done:
+            return
+        ps.done = True
+        outcome, reason = ps.outcome()
+        if ps.column_found and ps.column_found != ps.column:
+            self.store.remember_column(ps.agency_ids, ps.column_found)
+        removed = self.store.remove(ps.agency_ids, ps.present, ps.gone, ps.complete, self.today)
+        for aid, year in removed:
+            log.info("report removed: %s %s", aid, year)
+        self.store.outcome(ps.key, ps.started, outcome, reason, ps.requests, len(ps.reports),
+                           ps.agency_ids)
+        if outcome != "ok":
+            log.warning("portal %s: %s (%s)", ps.key, outcome, reason)
+        self.progress.portal_done(outcome, ps.bytes)
+
+    def on_closed(self, spider: Any, reason: str) -> None:
+        for ps in self.portals.values():
+            if not ps.done:
+                ps.errors.append(f"采集被中断（{reason}）")
+                ps.pending = 0
+                self.maybe_finish(ps)
+        self.progress.stop()
+
+
+def is_attachment_url(path: str) -> bool:
+    from ..pages import FILE_EXT
+
+    return bool(FILE_EXT.search(path)) or "downfile" in path
+
+
+def _declared(response: Response) -> str | None:
+    ct = response.headers.get(b"Content-Type")
+    if not ct or b"charset=" not in ct.lower():
+        return None
+    return ct.decode("latin-1").lower().split("charset=")[-1].split(";")[0].strip()
+
+
+def _ctype(response: Response) -> str | None:
+    ct = response.headers.get(b"Content-Type")
+    return ct.decode("latin-1") if ct else None

@@ -1,0 +1,146 @@
+"""What the crawler keeps in the archive besides reports: validators, fetches, outcomes.
+
+Per URL a ``Source`` row remembers ETag/Last-Modified and the sha256 of the body last
+served, so the next crawl sends a conditional request and, on 304, reads the body from
+the blob store. Every attempt is a ``Fetch`` row (status or error); every portal a
+``PortalCrawl`` row. Removals (404/410, gone from a complete listing) set
+``Source.removed_on`` and, once no source of a report is left, ``Report.removed_on``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+
+from archive.extract import sniff
+from archive.models import Agency, Blob, Fetch, PortalCrawl, Report, ReportVersion, Source, utcnow
+from archive.store import Archive
+
+
+class CrawlStore:
+    def __init__(self, archive: Archive):
+        self.archive = archive
+
+    # ------------------------------------------------------------ validators / cache
+
+    def validators(self, url: str) -> tuple[str | None, str | None, str] | None:
+        with self.archive.Session() as s:
+            src = s.scalar(select(Source).where(Source.url == url))
+            if src is None or not src.sha256 or not (src.etag or src.last_modified):
+                return None
+            if not self.archive.blobs.exists(src.sha256):
+                return None
+            return src.etag, src.last_modified, src.sha256
+
+    def _blob(self, s: Any, data: bytes) -> str:
+        sha = self.archive.blobs.put(data)
+        if s.get(Blob, sha) is None:
+            s.add(Blob(sha256=sha, size=len(data), format=sniff(data)))
+            s.flush()
+        return sha
+
+    def cache(self, url: str, body: bytes, etag: str | None, last_modified: str | None,
+              role: str) -> str:
+        """Store a body served with validators, for replay on a later 304."""
+        now = utcnow()
+        with self.archive.Session.begin() as s:
+            sha = self._blob(s, body)
+            src = s.scalar(select(Source).where(Source.url == url))
+            if src is None:
+                src = Source(url=url, first_seen=now, role=role)
+                s.add(src)
+            src.etag, src.last_modified, src.sha256, src.last_seen = etag, last_modified, sha, now
+            return sha
+
+    def fetch(self, url: str, status: int | None, sha: str | None = None,
+              error: str | None = None) -> None:
+        with self.archive.Session.begin() as s:
+            src = s.scalar(select(Source.id).where(Source.url == url))
+            s.add(Fetch(url=url, source_id=src, status=status, sha256=sha, error=error,
+                        parse_status="skipped" if sha else "none"))
+
+    def page_fetch(self, url: str, body: bytes, status: int) -> str:
+        """A detail page archived as an extra file of a report: blob + fetch row."""
+        with self.archive.Session.begin() as s:
+            sha = self._blob(s, body)
+            src = s.scalar(select(Source.id).where(Source.url == url))
+            s.add(Fetch(url=url, source_id=src, status=status, sha256=sha, parse_status="page"))
+            return sha
+
+    # ------------------------------------------------------------ reports
+
+    def has_version(self, agency_id: str, year: int, sha: str) -> bool:
+        with self.archive.Session() as s:
+            q = (select(ReportVersion.id).join(Report)
+                 .where(Report.agency_id == agency_id, Report.year == year,
+                        ReportVersion.sha256 == sha))
+            return s.scalar(q) is not None
+
+    def claim(self, urls: list[tuple[str, str]], agency_id: str, year: int,
+              posted_on: dt.date | None) -> None:
+        """Tie sources to their report and mark them (and the report) present."""
+        now = utcnow()
+        with self.archive.Session.begin() as s:
+            for url, role in urls:
+                src = s.scalar(select(Source).where(Source.url == url))
+                if src is None:
+                    src = Source(url=url, first_seen=now)
+                    s.add(src)
+                src.role, src.agency_id, src.year = role, agency_id, year
+                src.last_seen, src.removed_on, src.removed_reason = now, None, None
+                if posted_on and not src.posted_on:
+                    src.posted_on = posted_on
+            rep = s.scalar(select(Report).where(Report.agency_id == agency_id,
+                                                Report.year == year))
+            if rep is not None:
+                rep.removed_on = None
+                if posted_on and (rep.posted_on is None or posted_on < rep.posted_on):
+                    rep.posted_on = posted_on
+
+    def remove(self, agency_ids: list[str], keep: set[str], gone: dict[str, str],
+               complete: bool, today: dt.date) -> list[tuple[str, int]]:
+        """Mark sources gone (404/410 always; absent from listings only when ``complete``);
+        returns the reports that have no source left and are now marked removed."""
+        removed: list[tuple[str, int]] = []
+        with self.archive.Session.begin() as s:
+            q = select(Source).where(Source.agency_id.in_(agency_ids), Source.removed_on.is_(None))
+            touched: set[tuple[str, int]] = set()
+            for src in s.scalars(q):
+                if src.url in gone:
+                    reason = gone[src.url]
+                elif complete and src.url not in keep:
+                    reason = "不再出现在栏目列表中"
+                else:
+                    continue
+                src.removed_on, src.removed_reason = today, reason
+                if src.agency_id and src.year:
+                    touched.add((src.agency_id, src.year))
+            s.flush()
+            for agency_id, year in touched:
+                live = s.scalar(select(Source.id).where(
+                    Source.agency_id == agency_id, Source.year == year,
+                    Source.removed_on.is_(None)))
+                if live is None:
+                    s.execute(update(Report).where(Report.agency_id == agency_id,
+                                                   Report.year == year,
+                                                   Report.removed_on.is_(None))
+                              .values(removed_on=today))
+                    removed.append((agency_id, year))
+        return removed
+
+    # ------------------------------------------------------------ agencies / outcomes
+
+    def remember_column(self, agency_ids: list[str], column: str) -> None:
+        with self.archive.Session.begin() as s:
+            for a in s.scalars(select(Agency).where(Agency.id.in_(agency_ids))):
+                if a.column != column:
+                    a.column = column
+
+    def outcome(self, portal: str, started: dt.datetime, outcome: str, reason: str | None,
+                requests: int, reports: int, agency_ids: list[str]) -> None:
+        with self.archive.Session.begin() as s:
+            s.add(PortalCrawl(portal=portal, started_at=started, finished_at=utcnow(),
+                              outcome=outcome, reason=reason, requests=requests,
+                              reports_found=reports, agency_ids=agency_ids))

@@ -1,0 +1,183 @@
+"""``nianbao crawl`` and ``nianbao registry …``: the agency registry and the crawler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from archive.models import Agency, PortalCrawl
+from archive.registry import RegistryError, load_registry, parse_registry
+from monitor.cli import Ctx, emit, err, main, pass_ctx
+
+OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法访问"}
+
+
+def agency_json(a: Agency) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "kind": a.kind, "portal": a.portal, "column": a.column,
+            "emails": list(a.emails or []), "deadline": a.deadline, "since": a.since}
+
+
+@main.command()
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="YAML 注册表：其中的机关先存入数据目录（按 id 新增或更新）")
+@click.option("--agency", "agency_ids", multiple=True, help="只采集这些机关（id，可重复）")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
+          as_json: bool) -> None:
+    """Crawl the portals, archive what is new or changed; exit 1 if some are unreachable."""
+    a = ctx.archive
+    ids = list(agency_ids)
+    if registry_file is not None:
+        try:
+            entries = load_registry(registry_file)
+        except RegistryError as e:
+            err(str(e))
+            sys.exit(2)
+        with a.Session.begin() as s:
+            for entry in entries:
+                a.upsert_agency(s, entry)
+        err(f"注册表：已存入 {len(entries)} 个机关")
+        if not ids:
+            ids = [e["id"] for e in entries]
+    with a.Session() as s:
+        known = {x for x in s.scalars(select(Agency.id))}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            err(f"注册表中没有这些机关：{', '.join(unknown)}（先用 nianbao registry add 添加）")
+            sys.exit(2)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)
+    from crawler.run import crawl as run_crawl
+
+    run_crawl(ctx.data_dir, ids)
+    with a.Session() as s:
+        rows = list(s.scalars(select(PortalCrawl).where(PortalCrawl.started_at >= started)
+                              .order_by(PortalCrawl.portal)))
+        out = [{"portal": r.portal, "outcome": r.outcome, "reason": r.reason,
+                "requests": r.requests, "reports_found": r.reports_found,
+                "agency_ids": r.agency_ids} for r in rows]
+    bad = [r for r in out if r["outcome"] == "unreachable"]
+    with a.Session() as s:
+        q = select(Agency.portal).where(Agency.portal.is_not(None))
+        if ids:
+            q = q.where(Agency.id.in_(ids))
+        expected = {p.split("://", 1)[-1].split("/", 1)[0].lower() for p in s.scalars(q) if p}
+    if len(out) < len(expected):
+        err(f"采集异常中止：{len(expected)} 个站点中只有 {len(out)} 个有结果（详见上面的日志）")
+        if as_json:
+            emit({"portals": out, "error": "crawl aborted"})
+        sys.exit(1)
+    if as_json:
+        emit({"portals": out, "reports_found": sum(r["reports_found"] for r in out),
+              "unreachable": len(bad)})
+    for r in out:
+        if r["outcome"] != "ok":
+            err(f"{r['portal']}：{OUTCOME_CN[r['outcome']]}：{r['reason']}")
+    err(f"采集完成：{len(out)} 个站点，找到 {sum(r['reports_found'] for r in out)} 份报告，"
+        f"{len(bad)} 个站点无法访问")
+    sys.exit(1 if bad else 0)
+
+
+@main.group()
+def registry() -> None:
+    """The agency registry stored in the data directory."""
+
+
+@registry.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def registry_list(ctx: Ctx, as_json: bool) -> None:
+    """List the stored agencies."""
+    with ctx.archive.Session() as s:
+        rows = [agency_json(a) for a in s.scalars(select(Agency).order_by(Agency.id))]
+    if as_json:
+        emit({"agencies": rows})
+        return
+    for r in rows:
+        click.echo(f"{r['id']}\t{r['name']}\t{r['kind']}\t{r['portal'] or ''}\t"
+                   f"{r['column'] or ''}\t{','.join(r['emails'])}")
+
+
+@registry.command("add")
+@click.option("--id", "agency_id", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(["department", "government"]), default="department")
+@click.option("--portal", required=True)
+@click.option("--column", default=None)
+@click.option("--email", "emails", multiple=True)
+@click.option("--since", type=int, default=None)
+@click.option("--deadline", default=None)
+@pass_ctx
+def registry_add(ctx: Ctx, agency_id: str, name: str, kind: str, portal: str,
+                 column: str | None, emails: tuple[str, ...], since: int | None,
+                 deadline: str | None) -> None:
+    """Add or update one agency."""
+    import yaml
+
+    item: dict[str, Any] = {"id": agency_id, "name": name, "kind": kind, "portal": portal,
+                            "column": column, "emails": list(emails), "deadline": deadline}
+    if since:
+        item["since"] = since
+    try:
+        entry = parse_registry(yaml.safe_dump({"agencies": [item]}, allow_unicode=True),
+                               "--id/--name")[0]
+    except RegistryError as e:
+        err(str(e))
+        sys.exit(2)
+    if not emails:
+        entry.pop("emails")
+    a = ctx.archive
+    with a.Session.begin() as s:
+        existed = s.get(Agency, agency_id) is not None
+        a.upsert_agency(s, entry)
+    err(f"{'已更新' if existed else '已添加'}机关 {agency_id}（{name}）")
+
+
+@registry.command("from-reports")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def registry_from_reports(ctx: Ctx, as_json: bool) -> None:
+    """Propose registry entries from the archived reports' own text (portal, email)."""
+    from archive.models import Report
+
+    props: dict[str, dict[str, Any]] = {}
+    with ctx.archive.Session() as s:
+        for r in s.scalars(select(Report).order_by(Report.year)):
+            if not r.versions:
+                continue
+            rec = r.versions[-1].record or {}
+            a = r.agency
+            p = props.setdefault(a.id, {"id": a.id, "name": a.name, "kind": a.kind,
+                                        "portal": a.portal, "emails": list(a.emails or []),
+                                        "proposed": {"portal_urls": [], "emails": []},
+                                        "since": r.year})
+            p["since"] = min(p["since"], r.year)
+            for u in rec.get("portal_urls") or []:
+                if u not in p["proposed"]["portal_urls"]:
+                    p["proposed"]["portal_urls"].append(u)
+            mail = (rec.get("contact") or {}).get("email")
+            if mail and mail not in p["proposed"]["emails"]:
+                p["proposed"]["emails"].append(mail)
+    out = []
+    for p in props.values():
+        prop = p.pop("proposed")
+        if not p["portal"] and prop["portal_urls"]:
+            p["portal"] = prop["portal_urls"][0]
+        for m in prop["emails"]:
+            if m not in p["emails"]:
+                p["emails"].append(m)
+        p["found_in_reports"] = prop
+        out.append(p)
+    if as_json:
+        emit({"agencies": out})
+        return
+    import yaml
+
+    click.echo(yaml.safe_dump({"agencies": [{k: v for k, v in p.items()
+                                             if k != "found_in_reports"} for p in out]},
+                              allow_unicode=True, sort_keys=False), nl=False)
