@@ -140,7 +140,8 @@ def table_three(rec: Record) -> Grid:
         ("（六）其他处理", [k for k, _ in _rows("other_handling.")] if gov2021 else []),
         ("results_total", []),
     ]
-    span = sum(max(1, len(sub)) for _, sub in groups)
+    printed = gov2021 and isinstance(get_path(apps, "other_handling.printed"), dict)
+    span = sum(max(1, len(sub)) for _, sub in groups) + printed
     first = True
     for name, sub in groups:
         lead = [Cell("三、本年度办理结果", rowspan=span)] if first else []
@@ -148,6 +149,12 @@ def table_three(rec: Record) -> Grid:
         if not sub:
             key = "other_handling" if name == "（六）其他处理" else name
             rows.append([*lead, Cell(T3_ROW_LABELS[key], colspan=2), *vals(key)])
+            continue
+        if printed and name == "（六）其他处理":
+            # some offices print （六）其他处理's own total above its three sub-rows
+            rows.append([Cell(name, rowspan=len(sub) + 1), Cell("小计"),
+                         *vals("other_handling.printed")])
+            rows += [[Cell(T3_ROW_LABELS[k]), *vals(k)] for k in sub]
             continue
         for i, key in enumerate(sub):
             group = [Cell(name, rowspan=len(sub))] if i == 0 else []

@@ -566,7 +566,11 @@ def inject(record: Record, code: str) -> tuple[Record, Context]:
         body["applications"][0] = re.sub(r"收到政府信息公开申请\d+件", f"收到政府信息公开申请{stated}件",
                                           body["applications"][0])
     elif code == "YEAR_MISMATCH":
-        rec["title"] = f"{rec['agency']}{(rec['year'] or 0) + 1}年政府信息公开工作年度报告"
+        # the statistics period copied from last year's report, title left right
+        year = rec["year"] or 0
+        rec["period"] = {"start": f"{year - 1}-01-01", "end": f"{year - 1}-12-31"}
+        body["intro"][0] = body["intro"][0].replace(f"自{year}年", f"自{year - 1}年").replace(
+            f"至{year}年", f"至{year - 1}年")
     elif code == "TEMPLATE_OUTDATED":
         year = max(rec["year"] or 0, 2022)
         new = sample_record(rec["agency"] or "", year, "gov2019", 0)

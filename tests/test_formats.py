@@ -27,6 +27,9 @@ def _gov2021_big() -> Record:
     rec = sample_record("自治区人民政府办公厅", 2023, "gov2021", 4, blank_cells=4, big=True)
     rec["active_disclosure"]["fees"]["amount"] = parse_amount("2154.97万元", "万元")
     rec["active_disclosure"]["rules"]["repealed"] = None
+    node = rec["applications"]["other_handling"]  # printed with its own 小计 row
+    node["printed"] = {c: sum(node[k][c] or 0 for k in ("no_correction", "unpaid_fee", "other"))
+                       for c in node["other"]}
     return rec
 
 

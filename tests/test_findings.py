@@ -1,0 +1,90 @@
+"""Every finding code fires on a published report that has exactly that fault, and only then.
+
+A clean sample report is rendered as a portal would publish it, parsed and validated: no
+findings. The same report with one injected fault (``archive.samples.inject``) must yield
+that finding code — and no other — after the same round trip. Table rules are checked on
+a second format (PDF, the hardest to read), cross-year rules against last year's report,
+duplicate text against another agency's narrative.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from archive.extract import extract
+from archive.parse import parse_document
+from archive.record import FINDING_CODES, Record
+from archive.render import render
+from archive.samples import clean_context, inject, sample_record
+from archive.validate import Context, validate
+
+TABLE_RULES = ("TABLE_MISSING", "TABLE_BLANK", "CELLS_BLANK", "T3_BALANCE", "T3_ROW_TOTAL",
+               "T3_RESULTS_TOTAL", "T3_OTHER_HANDLING_SUM", "T4_TOTAL", "LEGACY_SUM",
+               "CARRYOVER_MISMATCH", "IN_FORCE_DRIFT")
+#: rules that also apply to the 2019 tables, checked on a gov2019 report as well
+GOV2019_RULES = ("SECTION_MISSING", "TABLE_MISSING", "TABLE_BLANK", "CELLS_BLANK", "T3_BALANCE",
+                 "T3_ROW_TOTAL", "T3_RESULTS_TOTAL", "T4_TOTAL", "CARRYOVER_MISMATCH",
+                 "NARRATIVE_MISMATCH", "YEAR_MISMATCH", "DUPLICATE_TEXT")
+LEGACY_RULES = ("LEGACY_SUM", "TABLE_MISSING", "TABLE_BLANK", "YEAR_MISMATCH")
+
+
+def base(template: str) -> Record:
+    if template == "legacy":
+        return sample_record("沙坡头区机关事务局", 2016, "legacy", 2)
+    if template == "gov2019":
+        return sample_record("自治区信访局", 2020, "gov2019", 3)
+    return sample_record("自治区民政厅", 2023, "gov2021", 1)
+
+
+@cache
+def _parsed(data: bytes) -> Record:
+    return parse_document(extract(data))
+
+
+def found(rec: Record, fmt: str, ctx: Context) -> set[str]:
+    """Render, parse and validate as the archive does; the codes that fired."""
+    parsed = _parsed(render(rec, fmt))
+    copy = dict(parsed)
+    copy["findings"] = []
+    return {f["code"] for f in validate(copy, ctx)}  # type: ignore[arg-type]
+
+
+CASES = [(code, "gov2021" if code != "LEGACY_SUM" else "legacy", "html") for code in FINDING_CODES]
+CASES += [(code, "gov2021" if code != "LEGACY_SUM" else "legacy", "pdf") for code in TABLE_RULES]
+CASES += [(code, "gov2019", "html") for code in GOV2019_RULES]
+CASES += [(code, "legacy", "docx") for code in LEGACY_RULES]
+
+
+def test_every_code_is_covered() -> None:
+    assert {c for c, _, _ in CASES} == set(FINDING_CODES)
+
+
+@pytest.mark.parametrize("template,fmt", sorted({(t, f) for _, t, f in CASES}))
+def test_clean_report_has_no_findings(template: str, fmt: str) -> None:
+    rec = base(template)
+    assert found(rec, fmt, clean_context(rec)) == set()
+
+
+@pytest.mark.parametrize("code,template,fmt", CASES, ids=[f"{c}-{t}-{f}" for c, t, f in CASES])
+def test_injected_fault_yields_exactly_its_code(code: str, template: str, fmt: str) -> None:
+    broken, ctx = inject(base(template), code)
+    assert found(broken, fmt, ctx) == {code}
+
+
+def test_cross_year_rules_need_last_year() -> None:
+    """Without last year's report the carry-over and drift rules cannot fire."""
+    for code in ("CARRYOVER_MISMATCH", "IN_FORCE_DRIFT"):
+        broken, ctx = inject(base("gov2021"), code)
+        ctx.previous = None
+        assert code not in found(broken, "html", ctx)
+
+
+def test_injection_refuses_what_cannot_happen() -> None:
+    with pytest.raises(ValueError, match="legacy"):
+        inject(base("gov2021"), "LEGACY_SUM")
+    with pytest.raises(ValueError, match="gov2021"):
+        inject(base("gov2019"), "T3_OTHER_HANDLING_SUM")
+    with pytest.raises(ValueError, match="unknown finding code"):
+        inject(base("gov2021"), "NO_SUCH_CODE")
