@@ -196,29 +196,45 @@ def drop_split_columns(rows: list[list[str]]) -> list[list[str]]:
 
 
 def extract_ole(data: bytes) -> Document:
-    """Legacy Word 97–2003 DOC and WPS files: LibreOffice when present (exact tables),
-    else the pure-Python piece-table reader (text and cell marks)."""
+    """Legacy Word 97–2003 DOC and WPS files: the pure-Python reader first (exact table
+    rows from the paragraph properties); LibreOffice, when installed, for what it cannot
+    read (e.g. fast-saved files whose text is not in one piece table)."""
     from .extract_doc import read_word_binary
 
-    converter = shutil.which("soffice") or shutil.which("libreoffice")
-    if converter:
-        with tempfile.TemporaryDirectory() as tmp:
-            src = Path(tmp) / "in.doc"
-            src.write_bytes(data)
-            try:
-                subprocess.run(
-                    [converter, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
-                     "--convert-to", "docx", "--outdir", tmp, str(src)],
-                    check=True, capture_output=True, timeout=120,
-                )
-            except (subprocess.SubprocessError, OSError):
-                pass
-            out = Path(tmp) / "in.docx"
-            if out.exists() and out.stat().st_size:
-                doc = extract_docx(out.read_bytes())
-                doc.meta["format"] = "doc"
-                return doc
-    return read_word_binary(data)
+    try:
+        doc = read_word_binary(data)
+        if any(isinstance(b, Table) and b.exact for b in doc.blocks) or not _converter():
+            return doc
+    except ExtractionError:
+        if not _converter():
+            raise
+    return _convert_with_libreoffice(data)
+
+
+def _converter() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _convert_with_libreoffice(data: bytes) -> Document:
+    converter = _converter()
+    assert converter is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.doc"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [converter, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                 "--convert-to", "docx", "--outdir", tmp, str(src)],
+                check=True, capture_output=True, timeout=120,
+            )
+        except (subprocess.SubprocessError, OSError) as e:
+            raise ExtractionError(f"DOC/WPS 文件无法读取，LibreOffice 转换也失败（{e}）") from e
+        out = Path(tmp) / "in.docx"
+        if not (out.exists() and out.stat().st_size):
+            raise ExtractionError("DOC/WPS 文件无法读取，LibreOffice 也未能转换；请人工核查")
+        doc = extract_docx(out.read_bytes())
+        doc.meta["format"] = "doc"
+        return doc
 
 
 _WS = re.compile(r"[ \t\u3000\xa0]+")
