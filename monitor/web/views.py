@@ -1,0 +1,270 @@
+"""The pages: each route renders a template and has a JSON twin under ``/api/``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
+
+from archive.record import ALERT_KINDS, T3_ROW_LABELS
+from archive.search import get_search
+
+from .chart import series, trend_svg
+from .queries import SEVERITIES, STATES, STATS_FIELDS, TEMPLATES, WebData
+from .tables import tables
+
+bp = Blueprint("pages", __name__)
+SEARCH_LIMIT = 200
+
+
+def data() -> WebData:
+    return current_app.config["DATA"]  # type: ignore[no-any-return]
+
+
+def _csv_safe(v: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(v)
+            return v
+        except ValueError:
+            return "'" + v
+    return v
+
+
+def _csv(rows: list[dict[str, Any]], fields: list[str], name: str) -> Response:
+    buf = io.StringIO()
+    buf.write("\ufeff")  # spreadsheets read the Chinese as UTF-8 with the BOM
+    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _csv_safe(r.get(k)) for k in fields})
+    return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+@bp.route("/")
+@bp.route("/dashboard")
+def dashboard() -> str:
+    kind = request.args.get("kind") or None
+    if kind not in STATES:
+        kind = None
+    return render_template("dashboard.html", d=data().dashboard(kind), states=STATES)
+
+
+@bp.route("/api/dashboard")
+def api_dashboard() -> Response:
+    kind = request.args.get("kind") or None
+    d = data().dashboard(kind if kind in STATES else None)
+    d["agencies"] = [{**a, "cells": {str(y): c for y, c in a["cells"].items()}}
+                     for a in d["agencies"]]
+    return jsonify(d)
+
+
+# ------------------------------------------------------------------ search
+
+
+def _search_args() -> dict[str, Any]:
+    has = request.args.get("has_errors", "")
+    return {
+        "q": request.args.get("q", "").strip(),
+        "agency": request.args.get("agency") or None,
+        "year": request.args.get("year", type=int),
+        "template": request.args.get("template") or None,
+        "has_errors": True if has in ("1", "true", "yes") else False if has in (
+            "0", "false", "no") else None,
+    }
+
+
+def _run_search(limit: int | None) -> dict[str, Any]:
+    a = _search_args()
+    engine = get_search(data().archive)
+    filters = {k: a[k] for k in ("agency", "year", "template", "has_errors")}
+    if not a["q"]:
+        return {**a, "count": 0, "hits": []}
+    hits = engine.search(a["q"], limit=limit, **filters)
+    count = len(hits) if limit is None or len(hits) < limit else engine.count(a["q"], **filters)
+    return {**a, "count": count, "hits": [h.json() for h in hits]}
+
+
+@bp.route("/search")
+def search() -> str:
+    res = _run_search(SEARCH_LIMIT)
+    return render_template("search.html", r=res, agencies=data().agencies(),
+                           years=data().years(), templates=TEMPLATES, limit=SEARCH_LIMIT)
+
+
+@bp.route("/api/search")
+def api_search() -> Response:
+    limit = request.args.get("limit", type=int) or 50
+    return jsonify(_run_search(min(limit, 10_000)))
+
+
+@bp.route("/search.csv")
+def search_csv() -> Response:
+    res = _run_search(None)
+    rows = [{**h, "page": f"/reports/{h['report_id']}"} for h in res["hits"]]
+    return _csv(rows, ["report_id", "agency_id", "agency", "year", "template", "errors", "title",
+                       "snippet", "page"], "search.csv")
+
+
+# ------------------------------------------------------------------ reports
+
+
+@bp.route("/reports")
+def reports() -> str:
+    return render_template("reports.html", reports=data().archive.reports(), templates=TEMPLATES)
+
+
+@bp.route("/api/reports")
+def api_reports() -> Response:
+    return jsonify({"reports": data().archive.reports(
+        agency=request.args.get("agency") or None, year=request.args.get("year", type=int))})
+
+
+def _report(report_id: int) -> dict[str, Any]:
+    r = data().report(report_id, request.args.get("v", type=int))
+    if r is None:
+        abort(404)
+    return r
+
+
+@bp.route("/reports/<int:report_id>")
+def report(report_id: int) -> str:
+    r = _report(report_id)
+    return render_template("report.html", r=r, tables=tables(r["record"], r["findings_detail"]),
+                           templates=TEMPLATES, severities=SEVERITIES, where_label=_where_label)
+
+
+@bp.route("/api/reports/<int:report_id>")
+def api_report(report_id: int) -> Response:
+    return jsonify(_report(report_id))
+
+
+def _where_label(where: str | None) -> str:
+    """A finding's cell path in the report's own words where the record knows them."""
+    if not where:
+        return ""
+    parts = where.split(".")
+    if parts[0] == "applications" and len(parts) > 1:
+        from archive.record import T3_COLUMN_LABELS
+
+        col = T3_COLUMN_LABELS.get(parts[-1])
+        row = ".".join(parts[1:-1] if col else parts[1:])
+        label = T3_ROW_LABELS.get(row, row)
+        return f"表三 {label}" + (f" / {col}" if col else "")
+    if parts[0] == "review_litigation":
+        from archive.record import T4_COLUMN_LABELS, T4_GROUP_LABELS
+
+        bits = [T4_GROUP_LABELS.get(p, T4_COLUMN_LABELS.get(p, p)) for p in parts[1:]]
+        return "表四" + (" " + " / ".join(bits) if bits else "")
+    if parts[0] == "active_disclosure":
+        return "表二" + (" " + ".".join(parts[1:]) if len(parts) > 1 else "")
+    if parts[0] == "legacy_stats":
+        return f"统计表 第{int(parts[1]) + 1}行" if len(parts) > 1 and parts[1].isdigit() else "统计表"
+    return where
+
+
+def _diff(report_id: int) -> dict[str, Any]:
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if a is None or b is None:
+        r = data().report(report_id)
+        if r is None:
+            abort(404)
+        seqs = [v["seq"] for v in r["versions"]]
+        a, b = (seqs[-2], seqs[-1]) if len(seqs) > 1 else (seqs[0], seqs[0])
+    d = data().diff(report_id, a, b)
+    if d is None:
+        abort(404)
+    return d
+
+
+@bp.route("/reports/<int:report_id>/diff")
+def diff(report_id: int) -> str:
+    return render_template("diff.html", d=_diff(report_id))
+
+
+@bp.route("/api/reports/<int:report_id>/diff")
+def api_diff(report_id: int) -> Response:
+    return jsonify(_diff(report_id))
+
+
+@bp.route("/blob/<path:sha>")
+def blob(sha: str) -> Response:
+    found = data().blob(sha)
+    if found is None:
+        abort(404)
+    body, name = found
+    return Response(body, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Cache-Control": "private, max-age=31536000, immutable",
+    })
+
+
+# ------------------------------------------------------------------ agencies
+
+
+def _agency(agency_id: str) -> dict[str, Any]:
+    ag = data().agency(agency_id)
+    if ag is None:
+        abort(404)
+    return ag
+
+
+@bp.route("/agencies/<agency_id>")
+def agency(agency_id: str) -> str:
+    ag = _agency(agency_id)
+    return render_template("agency.html", ag=ag, chart=trend_svg(series(ag["reports"])),
+                           states=STATES, templates=TEMPLATES)
+
+
+@bp.route("/api/agencies/<agency_id>")
+def api_agency(agency_id: str) -> Response:
+    ag = _agency(agency_id)
+    ag["trend"] = series(ag["reports"])
+    return jsonify(ag)
+
+
+# ------------------------------------------------------------------ alerts and statistics
+
+
+def _alerts() -> list[dict[str, Any]]:
+    return data().alerts(kind=request.args.get("kind") or None,
+                         state=request.args.get("state") or None,
+                         agency=request.args.get("agency") or None)
+
+
+@bp.route("/alerts")
+def alerts() -> str:
+    return render_template("alerts.html", alerts=_alerts(), kinds=ALERT_KINDS,
+                           kind=request.args.get("kind") or "",
+                           state=request.args.get("state") or "")
+
+
+@bp.route("/api/alerts")
+def api_alerts() -> Response:
+    return jsonify({"alerts": _alerts()})
+
+
+@bp.route("/stats.csv")
+def stats_csv() -> Response:
+    return _csv(data().stats_rows(), STATS_FIELDS, "stats.csv")
+
+
+@bp.route("/api/stats")
+def api_stats() -> Response:
+    return jsonify({"cells": data().stats_rows()})
