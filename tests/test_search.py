@@ -46,14 +46,25 @@ def variants() -> list[str]:
     return out
 
 
+def generated() -> list[bytes]:
+    """Reports the sample generator renders as portal pages, one per template generation."""
+    from archive.render import render
+    from archive.samples import sample_record
+
+    return [render(sample_record(name, year, template, seed=i), "html")
+            for i, (name, year, template) in enumerate([
+                ("石嘴山市测试局", 2022, "gov2021"), ("固原市测试局", 2020, "gov2019"),
+                ("吴忠市测试局", 2016, "legacy")])]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, dict[int, str]]:
-    """An archive of the variants; one report has a second version whose first version
-    carried a phrase the second dropped."""
+    """An archive of the variants and generated reports; one report has versions whose
+    first carried a phrase the later ones dropped."""
     a = Archive(tmp_path_factory.mktemp("search") / "data")
     a.migrate()
-    for t in variants():
-        r = a.ingest(t.encode())
+    for data in [t.encode() for t in variants()] + generated():
+        r = a.ingest(data)
         assert r.status == "new", r.error
     v1 = seed_text("003").replace("自治区信访局在推进", "自治区信访局旧版独有短语在推进")
     r1 = a.ingest(v1.encode())
@@ -69,30 +80,28 @@ def scan(latest: dict[int, str], q: str) -> set[int]:
     return {rid for rid, t in latest.items() if fq and fq in fold(t)}
 
 
-def _substrings(texts: list[str]) -> st.SearchStrategy[str]:
-    folded = [fold(t) for t in texts]
-
-    @st.composite
-    def draw(d: st.DrawFn) -> str:
-        body = d(st.sampled_from(folded))
-        n = d(st.integers(1, 6))
-        i = d(st.integers(0, len(body) - n))
-        return body[i:i + n]
-
-    return draw()
-
-
+#: a query is either a substring of some report's folded text (which report, where, how
+#: long: resolved against the corpus in the test) or a short random string
 QUERIES = st.one_of(
-    _substrings(variants()),
+    st.tuples(st.integers(0, 10_000), st.floats(0, 1), st.integers(1, 6)),
     st.text(alphabet="信访复议政府公开申请办理一二三（）()总计0123456789ａAbc 鑫\n", min_size=1,
             max_size=6),
 )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(q=QUERIES)
-def test_hits_equal_substring_scan(corpus: tuple[Archive, dict[int, str]], q: str) -> None:
+@given(drawn=QUERIES)
+def test_hits_equal_substring_scan(corpus: tuple[Archive, dict[int, str]],
+                                   drawn: str | tuple[int, float, int]) -> None:
     a, latest = corpus
+    if isinstance(drawn, tuple):
+        texts = [fold(latest[k]) for k in sorted(latest)]
+        which, where, n = drawn
+        body = texts[which % len(texts)]
+        i = int(where * (len(body) - n))
+        q = body[i:i + n]
+    else:
+        q = drawn
     engine = get_search(a)
     hits = engine.search(q, limit=None)
     assert {h.report_id for h in hits} == scan(latest, q)

@@ -64,13 +64,18 @@ class WebData:
 
     # ------------------------------------------------------------ dashboard
 
-    def dashboard(self, kind: str | None = None) -> dict[str, Any]:
+    def dashboard(self, kind: str | None = None, agency: str | None = None) -> dict[str, Any]:
         """Agencies × years, each cell with its states, derived from reports and alerts."""
         with self.archive.Session() as s:
-            agencies = list(s.scalars(select(Agency).order_by(Agency.name)))
-            latest = self._latest_versions(s)
-            reports = {(r.agency_id, r.year): r for r in s.scalars(select(Report))}
-            alerts = list(s.scalars(select(Alert).order_by(Alert.id)))
+            qa, qr, ql = select(Agency).order_by(Agency.name), select(Report), \
+                select(Alert).order_by(Alert.id)
+            if agency:
+                qa, qr, ql = (qa.where(Agency.id == agency), qr.where(Report.agency_id == agency),
+                              ql.where(Alert.agency_id == agency))
+            agencies = list(s.scalars(qa))
+            errors = self._latest_errors(s, agency)
+            reports = {(r.agency_id, r.year): r for r in s.scalars(qr)}
+            alerts = list(s.scalars(ql))
         cells: dict[tuple[str, int], dict[str, Any]] = defaultdict(
             lambda: {"states": set(), "alerts": [], "report_id": None})
         unreachable: set[str] = set()
@@ -87,13 +92,12 @@ class WebData:
                 c["alerts"].append(a.id)
                 years.add(a.year)
         for (agency_id, year), r in reports.items():
-            v = latest.get(r.id)
-            if v is None:
+            if r.id not in errors:
                 continue
             years.add(year)
             c = cells[(agency_id, year)]
             c["report_id"] = r.id
-            if v.error_count:
+            if errors[r.id]:
                 c["states"].add("invalid")
             if r.removed_on is not None:
                 c["states"].add("removed")
@@ -128,12 +132,23 @@ class WebData:
         return {"years": cols, "states": STATES, "counts": counts, "kind": kind, "agencies": rows}
 
     @staticmethod
-    def _latest_versions(s: Session) -> dict[int, ReportVersion]:
-        last = (select(ReportVersion.report_id, func.max(ReportVersion.seq).label("seq"))
-                .group_by(ReportVersion.report_id).subquery())
-        q = select(ReportVersion).join(last, (last.c.report_id == ReportVersion.report_id)
-                                       & (last.c.seq == ReportVersion.seq))
-        return {v.report_id: v for v in s.scalars(q)}
+    def _latest(agency: str | None) -> Any:
+        last = select(ReportVersion.report_id, func.max(ReportVersion.seq).label("seq"))
+        if agency:
+            last = last.join(Report, Report.id == ReportVersion.report_id).where(
+                Report.agency_id == agency)
+        sub = last.group_by(ReportVersion.report_id).subquery()
+        return (sub.c.report_id == ReportVersion.report_id) & (sub.c.seq == ReportVersion.seq), sub
+
+    def _latest_errors(self, s: Session, agency: str | None) -> dict[int, int]:
+        """Error counts of each report's latest version (without loading the texts)."""
+        cond, sub = self._latest(agency)
+        q = select(ReportVersion.report_id, ReportVersion.error_count).join(sub, cond)
+        return {rid: n for rid, n in s.execute(q)}
+
+    def _latest_versions(self, s: Session, agency: str) -> dict[int, ReportVersion]:
+        cond, sub = self._latest(agency)
+        return {v.report_id: v for v in s.scalars(select(ReportVersion).join(sub, cond))}
 
     # ------------------------------------------------------------ one report
 
@@ -214,7 +229,7 @@ class WebData:
             ag = s.get(Agency, agency_id)
             if ag is None:
                 return None
-            latest = self._latest_versions(s)
+            latest = self._latest_versions(s, ag.id)
             reps = list(s.scalars(select(Report).where(Report.agency_id == ag.id)
                                   .order_by(Report.year)))
             years = []
@@ -231,7 +246,7 @@ class WebData:
             out = {"id": ag.id, "name": ag.name, "kind": ag.kind, "portal": ag.portal,
                    "since": ag.since, "deadline": ag.deadline, "reports": years,
                    "alerts": self._alerts(s, agency=ag.id)}
-        dash = self.dashboard()
+        dash = self.dashboard(agency=agency_id)
         row = next((x for x in dash["agencies"] if x["id"] == agency_id), None)
         out["states"] = ({str(y): c for y, c in row["cells"].items() if c["state"] != "na"}
                          if row else {})
