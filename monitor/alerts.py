@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from archive.models import Agency, Alert, PortalCrawl, Report, ReportVersion, Run, Source, utcnow
 from archive.record import ALERT_KINDS
@@ -51,6 +52,7 @@ class Want:
     year: int | None
     detail: dict[str, Any]
     token: str | None = None
+    more: Callable[[], dict[str, Any]] | None = None  # costly detail, built only on opening
 
     @property
     def key(self) -> Key:
@@ -192,17 +194,20 @@ def _changed(report: Report, agency: Agency, tz: str) -> Want | None:
     new, old = versions[-1], versions[-2]
     if new.sha256 == versions[0].sha256 or not _same_address(old, new):
         return None  # back to what was first archived, or re-posted elsewhere
-    diff, truncated = text_diff(old.text or "", new.text or "",
-                                f"第{old.seq}版 {old.sha256[:12]}", f"第{new.seq}版 {new.sha256[:12]}")
+    def diff() -> dict[str, Any]:
+        text, truncated = text_diff(old.text or "", new.text or "",
+                                    f"第{old.seq}版 {old.sha256[:12]}",
+                                    f"第{new.seq}版 {new.sha256[:12]}")
+        return {"diff": text, "diff_truncated": truncated}
+
     when = local_date(new.first_seen, tz)
     return Want("REPORT_CHANGED", agency.id, report.year, {
         "agency": agency.name, "report_id": report.id, "url": new.url,
         "old_version": old.seq, "new_version": new.seq,
-        "old_sha256": old.sha256, "new_sha256": new.sha256,
-        "changed_on": str(when), "diff": diff, "diff_truncated": truncated,
+        "old_sha256": old.sha256, "new_sha256": new.sha256, "changed_on": str(when),
         "message": f"{agency.name}{report.year}年度报告在原地址被修改（{when} 发现第{new.seq}版，"
                    f"sha256 {old.sha256[:12]}… → {new.sha256[:12]}…）。"},
-        f"v{new.seq}")
+        f"v{new.seq}", diff)
 
 
 def _removed(s: Session, report: Report, agency: Agency) -> Want | None:
@@ -266,9 +271,11 @@ def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> li
     tz = archive.settings.get("timezone", "Asia/Shanghai")
     agencies = list(s.scalars(select(Agency).order_by(Agency.id)))
     crawls = list(s.scalars(select(PortalCrawl).order_by(PortalCrawl.started_at, PortalCrawl.id)))
-    reports = list(s.scalars(select(Report).options(
-        selectinload(Report.versions).selectinload(ReportVersion.files),
-        selectinload(Report.versions).selectinload(ReportVersion.findings))))
+    # texts and records stay in the database unless a diff needs them
+    versions = selectinload(Report.versions).options(
+        defer(ReportVersion.text), defer(ReportVersion.record),
+        selectinload(ReportVersion.files), selectinload(ReportVersion.findings))
+    reports = list(s.scalars(select(Report).options(versions)))
     by_agency: dict[str, dict[int, Report]] = {}
     for r in reports:
         if r.versions:
@@ -338,6 +345,8 @@ def check(archive: Archive, today: dt.date | None = None, now: dt.datetime | Non
                 wants.pop(key)
         for w in wants.values():
             detail = dict(w.detail, label=ALERT_KINDS[w.kind])
+            if w.more is not None:
+                detail.update(w.more())
             if w.token is not None:
                 detail["token"] = w.token
             a = Alert(kind=w.kind, agency_id=w.agency_id, year=w.year, state="open",

@@ -44,6 +44,7 @@ from .deadlines import local_date
 BACKOFF_BASE = dt.timedelta(minutes=5)
 BACKOFF_MAX = dt.timedelta(hours=12)
 SMTP_TIMEOUT = 30.0
+MAX_PER_KIND = 100  # a first crawl of a big registry must not make an unreadable mail
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -147,7 +148,8 @@ def _groups(alerts: list[Alert], names: dict[str, str], site: str) -> list[dict[
         if not mine:
             continue
         sections: dict[str, dict[str, Any]] = {}
-        for a in sorted(mine, key=lambda a: (a.agency_id or "", a.year or 0, a.id)):
+        shown = sorted(mine, key=lambda a: (a.agency_id or "", a.year or 0, a.id))[:MAX_PER_KIND]
+        for a in shown:
             it = _item(a, names, site)
             if kind == "PORTAL_UNREACHABLE":
                 title, link = f"门户网站 {it['portal']}", it["portal"]
@@ -158,7 +160,7 @@ def _groups(alerts: list[Alert], names: dict[str, str], site: str) -> list[dict[
             sec = sections.setdefault(title, {"title": title, "link": link, "entries": []})
             sec["entries"].append(it)
         groups.append({"kind": kind, "label": ALERT_KINDS[kind], "count": len(mine),
-                       "sections": list(sections.values())})
+                       "more": len(mine) - len(shown), "sections": list(sections.values())})
     return groups
 
 

@@ -195,3 +195,30 @@ def test_concurrent_senders_send_each_digest_once(tmp_path: Path) -> None:
         assert [p.wait(120) for p in procs] == [0, 0, 0]
     ids = [m["Message-ID"] for m in sink.messages]
     assert len(ids) == 4 and len(set(ids)) == 4
+
+
+def test_digest_shows_diffs_resolutions_escapes_html_and_stays_readable(tmp_path: Path) -> None:
+    from archive.config import load_settings
+    from archive.models import Alert
+    from monitor.mail import render_digest
+
+    day = dt.date(2021, 2, 10)
+    alerts = [Alert(id=i, kind="REPORT_MISSING", agency_id=f"a{i:03d}", year=2020, state="open",
+                    opened_on=day, detail={"message": f"第{i}个机关未发布"}) for i in range(150)]
+    alerts.append(Alert(id=500, kind="REPORT_CHANGED", agency_id="a001", year=2020, state="open",
+                        opened_on=day, detail={"message": "年报在原地址被修改", "report_id": 7,
+                                               "diff": "-旧的一行\n+新的一行 <script>"}))
+    alerts.append(Alert(id=501, kind="PORTAL_UNREACHABLE", agency_id="a002", year=None,
+                        state="resolved", opened_on=dt.date(2021, 2, 1), resolved_on=day,
+                        detail={"portal": "http://p2/", "resolved_message": "门户网站已恢复访问。"}))
+    dg = render_digest(alerts, {"a001": "甲局", "a002": "乙局"}, load_settings(tmp_path), day,
+                       ["gkb@example.cn"])
+    assert dg.subject.endswith("新增 151 条，已解除 1 条")
+    assert "另有 50 条未在邮件中列出" in dg.body_text and "另有 50 条" in dg.body_html
+    assert "        +新的一行 <script>" in dg.body_text
+    assert "+新的一行 &lt;script&gt;" in dg.body_html and "<script>" not in dg.body_html
+    assert "2021-02-01 提出，2021-02-10 解除。门户网站已恢复访问。" in dg.body_text
+    assert "/reports/7" in dg.body_text
+    assert dg.message_id == render_digest(alerts, {"a001": "甲局", "a002": "乙局"},
+                                          load_settings(tmp_path), day,
+                                          ["gkb@example.cn"]).message_id
