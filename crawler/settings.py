@@ -11,7 +11,8 @@ import os
 
 from archive.config import load_settings, resolve_data_dir
 
-_cfg = load_settings(resolve_data_dir(os.environ.get("NIANBAO_DATA_DIR")))
+NIANBAO_DATA_DIR = str(resolve_data_dir(os.environ.get("NIANBAO_DATA_DIR")))
+_cfg = load_settings(resolve_data_dir(NIANBAO_DATA_DIR))
 
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -22,8 +23,9 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = float(_cfg.get("download_delay", 1.0) or 0)
-RANDOMIZE_DOWNLOAD_DELAY = True
-AUTOTHROTTLE_ENABLED = True
+# AutoThrottle adapts the delay to each server's latency; a configured delay of 0 means
+# "no politeness" (local simulated portals in tests and benchmarks), so it is off then.
+AUTOTHROTTLE_ENABLED = DOWNLOAD_DELAY > 0
 AUTOTHROTTLE_START_DELAY = max(DOWNLOAD_DELAY, 0.0)
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
@@ -55,4 +57,5 @@ ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening socket on a nightly job
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

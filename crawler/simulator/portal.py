@@ -165,7 +165,7 @@ class Portal:
 
     def start(self) -> None:
         handler = type("Handler", (_Handler,), {"portal": self})
-        self._server = ThreadingHTTPServer((self.ip, self.port), handler)
+        self._server = _Server((self.ip, self.port), handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -199,6 +199,14 @@ class Portal:
                 return self.farm.fail_rng.choice(["500", "reset", "hang"])
         with self.lock:
             return self.route(req)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients hanging up mid-response (size caps, timeouts) are expected here
 
 
 class _Handler(BaseHTTPRequestHandler):

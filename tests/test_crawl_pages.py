@@ -1,0 +1,121 @@
+"""The page-reading rules behind the crawler, one hard case (``portals.md`` §6) each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from parsel import Selector
+
+from crawler.adapters import Follow, column_links, hanweb, json_page, parse_listing, trs_pages
+from crawler.downloadermiddlewares.guard import is_public
+from crawler.pages import (
+    attachment_rank,
+    decode,
+    is_attachment,
+    js_links,
+    links,
+    posted_date,
+    report_year,
+    selector,
+)
+
+URL = "http://gov.example/zfxxgk/zfxxgknb/index.html"
+
+
+def test_trs_count_page_beats_a_stale_commented_call() -> None:
+    text = ('//createPageHTML(9, 0, "index", "html");\nvar currentPage = 0;//所在页从0开始\n'
+            'var countPage = 3;//共多少页')
+    assert trs_pages(text, URL) == ["http://gov.example/zfxxgk/zfxxgknb/index_1.html",
+                                    "http://gov.example/zfxxgk/zfxxgknb/index_2.html"]
+
+
+def test_trs_six_argument_call_in_a_comment_is_one_based() -> None:
+    url = "http://gov.example/xxgk/xxgknb/zwgklist.shtml"
+    text = "<!-- <script>createPageHTML('page_div',3, 1,'zwgklist','shtml',12);</script> -->"
+    assert trs_pages(text, url) == ["http://gov.example/xxgk/xxgknb/zwgklist_2.shtml",
+                                    "http://gov.example/xxgk/xxgknb/zwgklist_3.shtml"]
+    assert trs_pages("var countPage = 1;", URL) == []
+    assert trs_pages("<p>no pager</p>", URL) is None
+
+
+def test_hanweb_embedded_group_then_clamped_dataproxy_calls() -> None:
+    rec = ('<record><![CDATA[<li><a href="/art/2025/1/9/art_1_{i}.html" title="某局{y}年政府'
+           '信息公开工作年度报告">某局…</a><b>2025-01-09</b></li>]]></record>')
+    text = ("<div id=\"7\"><script type=\"text/xml\"><datastore><recordset>"
+            + "".join(rec.format(i=i, y=2024 - i) for i in range(6))
+            + "</recordset></datastore></script></div><script>$('#7').jpage({totalRecord:10,"
+            "perPage:2,proxyUrl:'/module/web/jpage/dataproxy.jsp',webid:'3',unitid:'7',"
+            "columnid:'55'});</script>")
+    lst = hanweb(text, "http://gov.example/col/col55/index.html")
+    assert lst is not None and [it.title[2:6] for it in lst.items] == \
+        ["2024", "2023", "2022", "2021", "2020", "2019"]
+    (f,) = lst.follows
+    assert f.method == "POST" and "startrecord=7&endrecord=10&perpage=2" in f.url
+    assert f.headers["X-Requested-With"] == "XMLHttpRequest" and f.headers["Referer"]
+    assert b"columnid=55" in (f.body or b"")
+
+
+def test_json_list_api_with_urls_as_a_json_string() -> None:
+    body = json.dumps({"data": {"total": 4, "results": [
+        {"source": {"title": "某局2023年政府信息公开工作年度报告", "pubDate": "2024-01-20 09:00",
+                    "urls": json.dumps({"pc": "/jcms/art/2024/art_ab.html"})}},
+        {"source": {"title": "关于某事的通知", "urls": "{\"pc\": \"/x.html\"}"}}]}}).encode()
+    f = Follow("http://gov.example/jcms/queryList", "api", "POST", b"{}", {}, "json",
+               {"params": {"pageSize": 2}, "page": 1})
+    lst = json_page(body, f)
+    assert [(i.url, i.date) for i in lst.items] == [
+        ("http://gov.example/jcms/art/2024/art_ab.html", dt.date(2024, 1, 20))]
+    assert json.loads(lst.follows[0].body or b"")["pageNo"] == 2
+
+
+def test_titles_dates_and_truncated_links() -> None:
+    assert report_year("某市教育局2023年度政府信息公开工作年度报告（图片版）") == 2023
+    assert report_year("某市2023年政府信息公开 工作年报") == 2023
+    assert report_year("关于印发2024年政务公开工作要点的通知") is None
+    page = ("<td>索\u3000引\u3000号：</td><td>000014349/2026-02-00018</td>"
+            "<td>成文日期：</td><td>2026年01月11日</td><div>发布时间：2026-01-15 10:19</div>")
+    assert posted_date(page) == dt.date(2026, 1, 15)
+    sel = Selector(text='<ul><li><span>2024-01-02</span><a href="./202401/t1.html" '
+                        'title="某局2023年政府信息公开工作年度报告">某局2023年政府信息…</a></li></ul>')
+    lst = parse_listing(b"", sel.get(), URL, sel, True)
+    assert [(i.title, i.url, i.date) for i in lst.items] == [
+        ("某局2023年政府信息公开工作年度报告",
+         "http://gov.example/zfxxgk/zfxxgknb/202401/t1.html", dt.date(2024, 1, 2))]
+
+
+def test_gbk_bytes_labelled_utf8_are_read() -> None:
+    body = '<html><head><meta charset="gb2312"></head><body>政府信息公开年报</body></html>'
+    assert "政府信息公开年报" in decode(body.encode("gb18030"), "utf-8")
+
+
+def test_column_found_by_text_then_slug_and_year_subcolumns() -> None:
+    sel = selector('<a href="/a/">政务公开</a><a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a>'
+                   '<a href="/gkml/xxgknb/index.html">更多</a>'.encode())
+    assert column_links(sel, "http://gov.example/") == [
+        "http://gov.example/zfxxgk/zfxxgknb/", "http://gov.example/gkml/xxgknb/index.html"]
+    sel = selector(b'<ul id="nb_list"><li><a href="./2024/index.html">2024</a></li></ul>')
+    lst = parse_listing(b"", sel.get(), URL, sel, True)
+    assert lst.subcolumns == ["http://gov.example/zfxxgk/zfxxgknb/2024/index.html"]
+
+
+def test_attachments_from_markup_and_scripts() -> None:
+    text = ('<base href="/jcms/"><a href="files/a.PDF">某局2023年政府信息公开工作年度报告</a>'
+            '<a href="/module/download/downfile.jsp?classid=0&filename=ab12.pdf">附件</a>'
+            "<script>var rel_appendix = '<a href=\"./P0201.docx\">下载文字版</a>';</script>")
+    sel = selector(text.encode())
+    found = [x for x in links(sel, "http://g.example/jcms/art/1.html") if is_attachment(x)]
+    assert [x.url for x in found] == ["http://g.example/jcms/files/a.PDF",
+                                      "http://g.example/module/download/downfile.jsp?classid=0"
+                                      "&filename=ab12.pdf"]
+    js = js_links(text, "http://g.example/t/1.html")
+    assert [x.url for x in js] == ["http://g.example/t/P0201.docx"]
+    title = "某局2023年政府信息公开工作年度报告"
+    assert sorted(found, key=lambda c: attachment_rank(c, title))[0].url.endswith("a.PDF")
+
+
+def test_private_addresses_are_not_public() -> None:
+    for host in ("127.0.0.1", "10.20.30.40", "192.168.1.10", "172.16.0.1", "169.254.1.1",
+                 "localhost", "::1"):
+        assert not is_public(host), host
+    assert is_public("8.8.8.8")
