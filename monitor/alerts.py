@@ -163,7 +163,7 @@ def _invalid(report: Report, agency: Agency, latest: ReportVersion) -> Want | No
         "sha256": latest.sha256, "findings": items,
         "summary": f"{agency.name}{report.year}年度报告（第{latest.seq}版）有 {len(items)} 处数据错误：",
         "message": f"{agency.name}{report.year}年度报告有 {len(items)} 处数据错误：" +
-                   "；".join(x["message"] for x in items[:5]) + ("……" if len(items) > 5 else "")},
+                   "；".join(str(x["message"]) for x in items[:5]) + ("……" if len(items) > 5 else "")},
         token)
 
 

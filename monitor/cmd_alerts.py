@@ -52,7 +52,8 @@ def alerts(click_ctx: click.Context, pending: bool, as_json: bool) -> None:
         return
     from .alerts import list_alerts
 
-    ctx: Ctx = click_ctx.find_object(Ctx)
+    ctx = click_ctx.find_object(Ctx)
+    assert ctx is not None
     rows = list_alerts(ctx.archive, pending=pending)
     if as_json:
         emit({"alerts": rows})

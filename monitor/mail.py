@@ -14,12 +14,14 @@ Two steps, each crash-safe:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import fcntl
 import hashlib
 import json
 import smtplib
 import socket
+import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,14 +76,37 @@ class SmtpChannel:
         host, port = st.get("smtp_host", "localhost"), int(st.get("smtp_port", 25))
         conn: smtplib.SMTP
         if st.get("smtp_ssl"):
-            conn = smtplib.SMTP_SSL(host, port, timeout=self.timeout)
+            conn = smtplib.SMTP_SSL(host, port, timeout=self.timeout, context=self._tls())
         else:
             conn = smtplib.SMTP(host, port, timeout=self.timeout)
-            if st.get("smtp_starttls"):
-                conn.starttls()
-        if st.get("smtp_user"):
-            conn.login(st.get("smtp_user"), st.get("smtp_password", ""))
+        try:
+            if st.get("smtp_starttls") and not st.get("smtp_ssl"):
+                conn.starttls(context=self._tls())
+            self._login(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
+
+    def _login(self, conn: smtplib.SMTP) -> None:
+        st = self.settings
+        if st.get("smtp_user"):
+            user, password = str(st.get("smtp_user")), str(st.get("smtp_password", ""))
+            conn.ehlo_or_helo_if_needed()
+            if "PLAIN" not in conn.esmtp_features.get("auth", "").upper().split():
+                conn.login(user, password)
+                return
+            # AUTH PLAIN ourselves: UTF-8 credentials (RFC 4616; smtplib insists on ASCII),
+            # and a refusal is final instead of falling through to other mechanisms
+            token = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+            code, resp = conn.docmd("AUTH", "PLAIN " + token)
+            if code != 235:
+                raise smtplib.SMTPAuthenticationError(code, resp)
+
+    def _tls(self) -> ssl.SSLContext:
+        """Certificates are verified (smtplib's default would not); ``smtp_cafile`` in
+        nianbao.toml names a private CA for an office's own mail server."""
+        return ssl.create_default_context(cafile=self.settings.get("smtp_cafile"))
 
     def send(self, msg: EmailMessage) -> None:
         if self._conn is None:
@@ -301,16 +326,18 @@ def _deliver(archive: Archive, channel: Channel, now: dt.datetime, retry_now: bo
         for i, row in enumerate(due):
             try:
                 channel.send(to_email(row, archive.settings))
-            except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as e:
-                rep.error = _describe(e)
-                rep.next_attempt_at = _failed(archive, due[i:], rep.error)
-                rep.failed += len(due) - i
-                break
-            except smtplib.SMTPException as e:  # this message refused; others may go
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                    smtplib.SMTPDataError) as e:  # this message refused; others may go
                 rep.error = _describe(e)
                 rep.next_attempt_at = _failed(archive, [row], rep.error)
                 rep.failed += 1
                 continue
+            except Exception as e:  # no connection, login refused, TLS, a bug: nothing goes
+                channel.close()
+                rep.error = _describe(e)
+                rep.next_attempt_at = _failed(archive, due[i:], rep.error)
+                rep.failed += len(due) - i
+                break
             with archive.Session.begin() as s:
                 r = s.get(Outbox, row.id)
                 assert r is not None
@@ -342,6 +369,10 @@ def _describe(e: BaseException) -> str:
         return f"连接被拒绝（{e}）"
     if isinstance(e, socket.timeout | TimeoutError):
         return f"连接超时（{e}）"
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        return f"登录被拒绝，请检查 smtp_user / smtp_password（{e.smtp_code}）"
+    if isinstance(e, ssl.SSLError):
+        return f"TLS 失败，请检查 smtp_starttls / smtp_ssl / smtp_cafile（{e}）"
     return f"{type(e).__name__}: {e}"
 
 

@@ -8,14 +8,19 @@ can kill the sender in the middle of a transaction.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email
 import email.policy
+import ipaddress
 import socket
+import ssl
 import threading
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -46,7 +51,11 @@ class _Handler:
 
 class Sink:
     def __init__(self, host: str = "127.0.0.1", port: int | None = None,
-                 stall_on: int | None = None):
+                 stall_on: int | None = None, tls: ssl.SSLContext | None = None,
+                 login: tuple[str, str] | None = None):
+        self.tls = tls  # STARTTLS offered and required
+        self.login = login  # AUTH required (over TLS)
+        self.logins: list[str] = []
         self.host = host
         self.port = port or free_port(host)
         self.stall_on = stall_on
@@ -63,9 +72,23 @@ class Sink:
         self.data_count = 0
         self.stalled.clear()
         self.release.clear()
-        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port)
+        kw: dict[str, Any] = {}
+        if self.tls is not None:
+            kw.update(tls_context=self.tls, require_starttls=True)
+        if self.login is not None:
+            kw.update(authenticator=self._authenticate, auth_required=True,
+                      auth_require_tls=self.tls is not None)
+        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port, **kw)
         self._controller.start()
         return self
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
+                      data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and self.login is not None and \
+            (data.login.decode(), data.password.decode()) == self.login
+        if ok:
+            self.logins.append(data.login.decode())
+        return AuthResult(success=ok, handled=False)
 
     def stop(self) -> None:
         self.release.set()
@@ -85,3 +108,31 @@ class Sink:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def tls_pair(directory: Path, host: str = "127.0.0.1") -> tuple[ssl.SSLContext, Path]:
+    """A self-signed certificate for ``host``: the server's context and the CA file."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "nianbao test mail")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(certfile, keyfile)
+    return ctx, certfile

@@ -222,3 +222,26 @@ def test_digest_shows_diffs_resolutions_escapes_html_and_stays_readable(tmp_path
     assert dg.message_id == render_digest(alerts, {"a001": "甲局", "a002": "乙局"},
                                           load_settings(tmp_path), day,
                                           ["gkb@example.cn"]).message_id
+
+
+def test_starttls_and_login(tmp_path: Path) -> None:
+    """The usual office server: STARTTLS required, certificate verified, AUTH required."""
+    from smtp_sink import tls_pair
+
+    data = tmp_path / "data"
+    ctx, cafile = tls_pair(tmp_path)
+    with Sink(tls=ctx, login=("nianbao", "秘密口令1")) as sink:
+        configure(data, sink.port, copy_agencies=False)
+        with open(data / "nianbao.toml", "a", encoding="utf-8") as f:
+            f.write(f'smtp_starttls = true\nsmtp_user = "nianbao"\nsmtp_cafile = "{cafile}"\n')
+        make_alerts(data)
+        env = dict(os.environ, NIANBAO_SMTP_PASSWORD="wrong")
+        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
+                              "send"], capture_output=True, text=True, env=env, timeout=120)
+        assert out.returncode == 0 and "邮件未能发出" in out.stderr and sink.raw == []
+        env["NIANBAO_SMTP_PASSWORD"] = "秘密口令1"
+        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
+                              "send", "--retry-now"], capture_output=True, text=True, env=env,
+                             timeout=120)
+        assert out.returncode == 0 and "已发送 1 封" in out.stderr, out.stderr
+    assert sink.logins == ["nianbao"] and len(sink.messages) == 1
