@@ -26,6 +26,8 @@ smtp_port = 25
 # smtp_password = ""
 smtp_starttls = false
 smtp_ssl = false
+# CA file to verify the mail server's certificate when it is not publicly signed
+# smtp_cafile = "/etc/ssl/certs/office-ca.pem"
 mail_from = "nianbao@localhost"
 alert_recipients = []
 # also send each agency a copy of its own alerts (to the registry's emails)
@@ -50,7 +52,7 @@ INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb"}
 FLOAT_KEYS = {"download_delay"}
 KNOWN_KEYS = {
     "database_url", "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
-    "smtp_ssl", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
+    "smtp_ssl", "smtp_cafile", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
     "timezone", "misfire_grace_seconds", "download_delay", "page_budget", "max_file_mb",
 }
 
