@@ -164,11 +164,23 @@ def snippet(text: str, q: str, width: int = 40) -> str:
     return "".join(f"【{t}】" if hit else t for t, hit in fragments(text, q, width))
 
 
+_HEX: dict[str, str] = {}
+
+
+def _hex(c: str) -> str:
+    h = _HEX.get(c)
+    if h is None:
+        h = _HEX[c] = f"{ord(c):06x}"
+    return h
+
+
 def gram_tokens(body: str) -> str:
-    """Every distinct character and character pair of folded text, as ASCII tokens."""
-    toks = {f"u{ord(c):06x}" for c in body}
-    toks.update(f"b{ord(a):06x}{ord(b):06x}" for a, b in zip(body, body[1:], strict=False))
-    return " ".join(toks)
+    """Every distinct character and character pair of folded text, as ASCII tokens
+    (``u`` + code point, ``b`` + two code points, six hex digits each)."""
+    chars = set(body)
+    pairs = {body[i:i + 2] for i in range(len(body) - 1)}
+    hx = {c: _hex(c) for c in chars}
+    return " ".join(["u" + hx[c] for c in chars] + ["b" + hx[p[0]] + hx[p[1]] for p in pairs])
 
 
 def _gram_query(q: str) -> str:
@@ -254,29 +266,42 @@ class ScanSearch:
         """Re-create the index from the archive (``nianbao search --rebuild``)."""
         n = 0
         with self.archive.engine.begin() as c:
-            self._clear(c)
-            for rows in self._latest(c):
-                self._add(c, rows, bulk=True)
-                n += len(rows)
-            self._finish_rebuild(c)
+            self._prepare_rebuild(c)
+            try:
+                self._clear(c)
+                for rows in self._latest(c):
+                    self._add(c, rows, bulk=True)
+                    n += len(rows)
+                self._finish_rebuild(c)
+            finally:
+                self._end_rebuild(c)
         return n
 
+    def _prepare_rebuild(self, c: Connection) -> None:
+        pass
+
     def _finish_rebuild(self, c: Connection) -> None:
+        pass
+
+    def _end_rebuild(self, c: Connection) -> None:
         pass
 
     # ------------------------------------------------ queries
 
     def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
-        """(FROM clause naming ``st``, match condition, order column, params)."""
+        """(FROM clause, match condition, the doc_id column it orders by, params); when
+        the FROM clause is not ``search_text st`` it is joined in only if a filter needs it."""
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return "search_text st", "st.body LIKE :like ESCAPE '\\'", "st.doc_id", {"like": like}
 
-    def _select(self, q: str, what: str, agency: str | None, year: int | None,
+    def _select(self, q: str, what: str | None, agency: str | None, year: int | None,
                 template: str | None, has_errors: bool | None,
                 ) -> tuple[str, dict[str, Any], str]:
         frm, cond, order, params = self._match(q, scan=bool(agency))
         where = [cond]
         joins = ""
+        if (agency or template or has_errors is not None) and not frm.startswith("search_text"):
+            joins += f" JOIN search_text st ON st.doc_id = {order}"
         if agency:
             joins += (" JOIN reports r ON r.id = st.report_id"
                       " JOIN agencies a ON a.id = r.agency_id")
@@ -292,7 +317,7 @@ class ScanSearch:
                 params["template"] = template
             if has_errors is not None:
                 where.append("rv.error_count > 0" if has_errors else "rv.error_count = 0")
-        stmt = f"SELECT {what} FROM {frm}{joins} WHERE {' AND '.join(where)}"
+        stmt = f"SELECT {what or order} FROM {frm}{joins} WHERE {' AND '.join(where)}"
         return stmt, {**params, "q": q}, order
 
     def search(self, query: str, *, agency: str | None = None, year: int | None = None,
@@ -302,7 +327,7 @@ class ScanSearch:
         q = fold(query)
         if not q:
             return []
-        stmt, params, order = self._select(q, "st.doc_id", agency, year, template, has_errors)
+        stmt, params, order = self._select(q, None, agency, year, template, has_errors)
         stmt += f" ORDER BY {order}" + (" LIMIT :limit" if limit else "")
         params["limit"] = limit
         with self.archive.Session() as s:
@@ -392,6 +417,15 @@ class SqliteSearch(ScanSearch):
         c.execute(sql("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
         c.execute(sql("INSERT INTO search_grams(search_grams) VALUES('delete-all')"))
 
+    def _prepare_rebuild(self, c: Connection) -> None:
+        # one big transaction: a page cache that holds the growing index keeps SQLite
+        # from spilling and rewriting the same FTS pages over and over
+        self._cache = c.exec_driver_sql("PRAGMA cache_size").scalar()
+        c.exec_driver_sql("PRAGMA cache_size = -524288")  # 512 MiB, only while rebuilding
+
+    def _end_rebuild(self, c: Connection) -> None:
+        c.exec_driver_sql(f"PRAGMA cache_size = {int(self._cache or -2000)}")
+
     def _finish_rebuild(self, c: Connection) -> None:
         # the trigram index is built in one pass from its content table
         c.execute(sql("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
@@ -401,10 +435,8 @@ class SqliteSearch(ScanSearch):
         if scan:  # an agency has a few reports: read them rather than walk a long posting list
             return "search_text st", "instr(st.body, :q) > 0", "st.doc_id", {}
         if len(q) >= 3:
-            return ("search_fts f JOIN search_text st ON st.doc_id = f.rowid",
-                    "search_fts MATCH :m", "f.rowid", {"m": '"' + q.replace('"', '""') + '"'})
-        return ("search_grams g JOIN search_text st ON st.doc_id = g.rowid",
-                "search_grams MATCH :m", "g.rowid", {"m": _gram_query(q)})
+            return ("search_fts f", "search_fts MATCH :m", "f.rowid", {"m": '"' + q.replace('"', '""') + '"'})
+        return ("search_grams g", "search_grams MATCH :m", "g.rowid", {"m": _gram_query(q)})
 
 
 def get_search(archive: Archive) -> Search:

@@ -129,23 +129,33 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/nianbao-bench-search"))
     ap.add_argument("--queries", type=int, default=200, help="queries per length")
     ap.add_argument("--grep-queries", type=int, default=10, help="grep runs per length")
+    ap.add_argument("--reuse", action="store_true",
+                    help="query the corpus and index a previous run left in --dir")
     args = ap.parse_args()
 
-    t0 = time.perf_counter()
-    a, texts = build(args.dir, args.n)
-    t_build = time.perf_counter() - t0
-    print(f"corpus: {len(texts)} reports, {sum(map(len, texts)) / 1e6:.1f} M characters, "
-          f"generated and inserted in {t_build:.1f} s", flush=True)
-    engine = get_search(a)
-    t0 = time.perf_counter()
-    engine.rebuild()
-    t_index = time.perf_counter() - t0
-    print(f"index rebuilt in {t_index:.1f} s", flush=True)
-
     files = args.dir / "texts"
-    files.mkdir()
-    for i, t in enumerate(texts):
-        (files / f"{i:06d}.txt").write_text(t, encoding="utf-8")
+    t_index = None
+    if args.reuse:
+        a = Archive(args.dir)
+        db = sqlite3.connect(args.dir / "nianbao.db")
+        texts = [t for (t,) in db.execute("SELECT text FROM report_versions ORDER BY id")]
+        db.close()
+        engine = get_search(a)
+        print(f"corpus: {len(texts)} reports reused from {args.dir}", flush=True)
+    else:
+        t0 = time.perf_counter()
+        a, texts = build(args.dir, args.n)
+        t_build = time.perf_counter() - t0
+        print(f"corpus: {len(texts)} reports, {sum(map(len, texts)) / 1e6:.1f} M characters, "
+              f"generated and inserted in {t_build:.1f} s", flush=True)
+        engine = get_search(a)
+        t0 = time.perf_counter()
+        engine.rebuild()
+        t_index = time.perf_counter() - t0
+        print(f"index rebuilt in {t_index:.1f} s", flush=True)
+        files.mkdir()
+        for i, t in enumerate(texts):
+            (files / f"{i:06d}.txt").write_text(t, encoding="utf-8")
     folded = [fold(t) for t in texts]
 
     rng = random.Random(11)
