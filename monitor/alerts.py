@@ -81,17 +81,30 @@ def alert_json(a: Alert) -> dict[str, Any]:
 # ---------------------------------------------------------------- facts → wants
 
 
-def _crawls_for(agency: Agency, crawls: list[PortalCrawl]) -> list[PortalCrawl]:
-    """Crawls that looked at this agency: named in ``agency_ids``, else same portal."""
-    portal = (agency.portal or "").rstrip("/").lower()
-    out = []
-    for c in crawls:
-        if c.agency_ids:
-            if agency.id in c.agency_ids:
-                out.append(c)
-        elif portal and c.portal.rstrip("/").lower() == portal:
-            out.append(c)
-    return out
+def _portal_key(url: str | None) -> str:
+    return (url or "").rstrip("/").lower()
+
+
+class CrawlIndex:
+    """Crawls that looked at an agency: those naming it in ``agency_ids``, else (rows that
+    name no agency) those of its portal; in crawl order."""
+
+    def __init__(self, crawls: list[PortalCrawl]):
+        self.by_agency: dict[str, list[PortalCrawl]] = {}
+        self.by_portal: dict[str, list[PortalCrawl]] = {}
+        for c in crawls:
+            if c.agency_ids:
+                for aid in c.agency_ids:
+                    self.by_agency.setdefault(aid, []).append(c)
+            else:
+                self.by_portal.setdefault(_portal_key(c.portal), []).append(c)
+
+    def __call__(self, agency: Agency) -> list[PortalCrawl]:
+        mine = self.by_agency.get(agency.id, [])
+        shared = self.by_portal.get(_portal_key(agency.portal), []) if agency.portal else []
+        if not shared:
+            return mine
+        return sorted(mine + shared, key=lambda c: (c.started_at, c.id))
 
 
 def _when(c: PortalCrawl) -> dt.datetime:
@@ -113,7 +126,7 @@ def _unreachable(agency: Agency, crawls: list[PortalCrawl], tz: str) -> Want | N
         "agency": agency.name, "portal": last.portal, "reason": reason,
         "since": since.isoformat() if since else None, "attempts": len(streak),
         "message": f"门户网站 {last.portal} 无法访问（{reason}），自 {since} 起连续 {len(streak)} 次采集失败；"
-                   "在网站恢复之前，不会因未找到年报而提示“未发布”。"})
+                   "恢复访问之前无法核实其年报是否已发布。"})
 
 
 def _missing(agency: Agency, year: int, crawls: list[PortalCrawl], today: dt.date,
@@ -270,7 +283,8 @@ RESOLVED_MESSAGES = {
 def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> list[Want]:
     tz = archive.settings.get("timezone", "Asia/Shanghai")
     agencies = list(s.scalars(select(Agency).order_by(Agency.id)))
-    crawls = list(s.scalars(select(PortalCrawl).order_by(PortalCrawl.started_at, PortalCrawl.id)))
+    crawls_for = CrawlIndex(list(s.scalars(select(PortalCrawl)
+                                           .order_by(PortalCrawl.started_at, PortalCrawl.id))))
     # texts and records stay in the database unless a diff needs them
     versions = selectinload(Report.versions).options(
         defer(ReportVersion.text), defer(ReportVersion.record),
@@ -282,7 +296,7 @@ def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> li
             by_agency.setdefault(r.agency_id, {})[r.year] = r
     wants: list[Want] = []
     for agency in agencies:
-        mine = _crawls_for(agency, crawls)
+        mine = crawls_for(agency)
         have = by_agency.get(agency.id, {})
         w = _unreachable(agency, mine, tz)
         if w:

@@ -267,3 +267,28 @@ def test_missed_night_from_run_log(archive: Archive) -> None:
     assert "nianbao daemon" in res.opened[0]["detail"]["message"]
     with archive.Session() as s:
         assert len(list(s.scalars(select(Alert)))) == 2
+
+
+def test_partial_crawl_answers_but_is_no_evidence_of_absence(archive: Archive) -> None:
+    """A crawl that could not read the whole listing (partial) proves the portal is up,
+    not that a report is missing; rows naming no agency count for the agencies of that portal."""
+    with archive.Session.begin() as s:
+        for aid, name in (("a1", "测试市甲局"), ("a2", "测试市乙局")):
+            archive.upsert_agency(s, {"id": aid, "name": name, "kind": "department",
+                                      "portal": "http://shared.example.gov.cn/", "since": 2020})
+        s.add(PortalCrawl(portal="http://shared.example.gov.cn", started_at=night("2021-02-01"),
+                          outcome="unreachable", reason="DNS 解析失败", agency_ids=[]))
+    res = check(archive, today=d("2021-02-01"))
+    assert keys(res.opened) == {("PORTAL_UNREACHABLE", "a1", None),
+                                ("PORTAL_UNREACHABLE", "a2", None)}
+    with archive.Session.begin() as s:
+        s.add(PortalCrawl(portal="http://shared.example.gov.cn/", started_at=night("2021-02-02"),
+                          outcome="partial", reason="超过单个站点的页面预算，未抓完",
+                          agency_ids=["a1", "a2"]))
+    res = check(archive, today=d("2021-02-02"))
+    assert res.opened == [] and len(res.resolved) == 2
+    with archive.Session.begin() as s:
+        s.add(PortalCrawl(portal="http://shared.example.gov.cn/", started_at=night("2021-02-03"),
+                          outcome="ok", agency_ids=["a1"]))  # a crawl of one agency only
+    res = check(archive, today=d("2021-02-03"))
+    assert keys(res.opened) == {("REPORT_MISSING", "a1", 2020)}
