@@ -189,6 +189,17 @@ def test_blob_download_by_hash(client: FlaskClient, archive: Archive) -> None:
         assert client.get(bad).status_code == 404, bad
 
 
+def test_damaged_blob_is_not_served(tmp_path: Path) -> None:
+    a = Archive(tmp_path / "d")
+    a.migrate()
+    r = a.ingest(seed("003"))
+    path = a.blobs.path(r.sha256)
+    path.chmod(0o644)
+    path.write_bytes(seed("003").replace("信访".encode(), b"xx", 1))
+    resp = create_app(a).test_client().get(f"/blob/{r.sha256}")
+    assert resp.status_code == 500 and "nianbao fsck" in resp.get_data(as_text=True)
+
+
 def test_hostile_titles_and_names_render_as_text(client: FlaskClient, archive: Archive) -> None:
     rid = report_id(archive, "nx-evil")
     pages = [f"/reports/{rid}", "/search?q=alert", "/", "/agencies/nx-evil", "/reports",

@@ -111,21 +111,21 @@ class WebData:
         counts = dict.fromkeys(STATES, 0)
         rows = []
         for ag in agencies:
-            row_cells = {}
+            row_cells: dict[int, dict[str, Any]] = {}
             for y in cols:
                 if y < (ag.since or 0) and (ag.id, y) not in cells:
                     row_cells[y] = {"state": "na", "states": [], "alerts": [], "report_id": None}
                     continue
-                c = cells.get((ag.id, y))
-                states = set(c["states"]) if c else set()
+                got = cells.get((ag.id, y))
+                states = set(got["states"]) if got else set()
                 if not states:
                     states = {"unreachable" if ag.id in unreachable else "unchecked"}
                 main = next(k for k in STATES if k in states)
                 for k in states:
                     counts[k] += 1
                 row_cells[y] = {"state": main, "states": [k for k in STATES if k in states],
-                                "alerts": c["alerts"] if c else [],
-                                "report_id": c["report_id"] if c else None}
+                                "alerts": got["alerts"] if got else [],
+                                "report_id": got["report_id"] if got else None}
             if kind and not any(kind in c["states"] for c in row_cells.values()):
                 continue
             rows.append({"id": ag.id, "name": ag.name, "cells": row_cells})
@@ -243,7 +243,7 @@ class WebData:
                               "removed_on": _iso(r.removed_on), "errors": v.error_count,
                               "versions": v.seq, "findings": [f.code for f in v.findings],
                               "applications": v.record.get("applications") or {}})
-            out = {"id": ag.id, "name": ag.name, "kind": ag.kind, "portal": ag.portal,
+            out: dict[str, Any] = {"id": ag.id, "name": ag.name, "kind": ag.kind, "portal": ag.portal,
                    "since": ag.since, "deadline": ag.deadline, "reports": years,
                    "alerts": self._alerts(s, agency=ag.id)}
         dash = self.dashboard(agency=agency_id)

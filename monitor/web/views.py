@@ -28,7 +28,8 @@ SEARCH_LIMIT = 200
 
 
 def data() -> WebData:
-    return current_app.config["DATA"]  # type: ignore[no-any-return]
+    d: WebData = current_app.config["DATA"]
+    return d
 
 
 def _csv_safe(v: Any) -> Any:
@@ -203,8 +204,14 @@ def api_diff(report_id: int) -> Response:
 
 
 @bp.route("/blob/<path:sha>")
-def blob(sha: str) -> Response:
-    found = data().blob(sha)
+def blob(sha: str) -> Response | tuple[str, int]:
+    from archive.blobs import BlobCorrupt
+
+    try:
+        found = data().blob(sha)
+    except BlobCorrupt:
+        return render_template("error.html", code=500, message=(
+            "该存档文件在磁盘上已损坏（内容与哈希不符），未提供下载；请运行 nianbao fsck 检查并从备份恢复")), 500
     if found is None:
         abort(404)
     body, name = found
