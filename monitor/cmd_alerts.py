@@ -112,9 +112,10 @@ def daemon(ctx: Ctx, cron: str | None, timezone: str | None, no_crawl: bool) -> 
     from .scheduler import daemon as run_daemon
     from .scheduler import make_trigger
 
+    st = ctx.archive.settings
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    st = ctx.archive.settings
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         make_trigger(cron or st.get("schedule"), timezone or st.get("timezone"))
     except (ValueError, KeyError) as e:

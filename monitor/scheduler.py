@@ -150,6 +150,7 @@ def daemon(archive: Archive, schedule: str | None = None, timezone: str | None =
         sched.add_job(nightly_job, trigger, id=JOB_ID, kwargs=kwargs, replace_existing=True,
                       coalesce=True, misfire_grace_time=grace, max_instances=1,
                       jobstore="default")
+        log.info("new schedule, next run %s", trigger.get_next_fire_time(None, _started_at))
     elif existing.next_run_time is not None:
         _pending_since = existing.next_run_time
         log.info("stored nightly job, next run %s", existing.next_run_time)
