@@ -106,8 +106,11 @@ def run(ctx: Ctx, no_crawl: bool) -> None:
               help='override the schedule: 5 cron fields, or 6 with seconds first')
 @click.option("--timezone", default=None, help="override the time zone (e.g. Asia/Shanghai)")
 @click.option("--no-crawl", is_flag=True, help="skip the crawl step of each cycle")
+@click.option("--outbox-minutes", type=float, default=5.0, show_default=True,
+              help="how often queued mail is retried between cycles")
 @pass_ctx
-def daemon(ctx: Ctx, cron: str | None, timezone: str | None, no_crawl: bool) -> None:
+def daemon(ctx: Ctx, cron: str | None, timezone: str | None, no_crawl: bool,
+           outbox_minutes: float) -> None:
     """Run the nightly cycle on its schedule until stopped."""
     from .scheduler import daemon as run_daemon
     from .scheduler import make_trigger
@@ -120,4 +123,5 @@ def daemon(ctx: Ctx, cron: str | None, timezone: str | None, no_crawl: bool) -> 
         make_trigger(cron or st.get("schedule"), timezone or st.get("timezone"))
     except (ValueError, KeyError) as e:
         raise click.UsageError(str(e)) from None
-    run_daemon(ctx.archive, schedule=cron, timezone=timezone, crawl=not no_crawl)
+    run_daemon(ctx.archive, schedule=cron, timezone=timezone, crawl=not no_crawl,
+               outbox_minutes=outbox_minutes)

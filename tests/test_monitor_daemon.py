@@ -166,3 +166,38 @@ def test_daemon_catches_up_once_after_an_outage(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
                           "--json"], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["alerts"][0]["kind"] == "NIGHTLY_RUN_MISSED"
+
+
+@pytest.mark.timeout(120)
+def test_daemon_retries_queued_mail_between_cycles(tmp_path: Path) -> None:
+    from archive.models import Outbox
+    from monitor.alerts import check
+
+    data = tmp_path / "data"
+    sink = Sink()
+    configure(data, sink.port)
+    a = Archive(data)
+    a.ingest(next((Path(__file__).parent / "fixtures" / "seeds").glob("000_*.txt")).read_bytes(),
+             year=2020)
+    assert check(a).opened
+    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
+                          "send"], capture_output=True, text=True, timeout=120)
+    assert "邮件未能发出" in out.stderr  # the server is down: queued with a backoff
+    with a.Session.begin() as s:  # ... and the backoff has run out
+        (row,) = s.scalars(select(Outbox))
+        row.next_attempt_at = dt.datetime(2000, 1, 1)
+    sink.start()
+    cron = "0 3 1 1 *"  # no cycle during this test
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), "daemon",
+                             "--cron", cron, "--timezone", "UTC", "--no-crawl",
+                             "--outbox-minutes", "0.05"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: sink.raw, timeout=60)
+    finally:
+        assert stop(proc) == 0
+        sink.stop()
+    assert len(sink.raw) == 1 and runs(data) == []
+    with a.Session() as s:
+        (row,) = s.scalars(select(Outbox))
+        assert row.sent_at is not None
