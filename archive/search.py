@@ -77,7 +77,7 @@ class Search(Protocol):
     def rebuild(self) -> int: ...
     def search(self, query: str, *, agency: str | None = None, year: int | None = None,
                template: str | None = None, has_errors: bool | None = None,
-               limit: int | None = 50) -> list[Hit]: ...
+               limit: int | None = 50, offset: int = 0) -> list[Hit]: ...
     def count(self, query: str, *, agency: str | None = None, year: int | None = None,
               template: str | None = None, has_errors: bool | None = None) -> int: ...
 
@@ -322,17 +322,21 @@ class ScanSearch:
 
     def search(self, query: str, *, agency: str | None = None, year: int | None = None,
                template: str | None = None, has_errors: bool | None = None,
-               limit: int | None = 50) -> list[Hit]:
-        """Latest versions containing the folded query, newest year first."""
+               limit: int | None = 50, offset: int = 0) -> list[Hit]:
+        """Latest versions containing the folded query, newest year first; ``offset``
+        skips that many for the next page."""
         q = fold(query)
         if not q:
             return []
         stmt, params, order = self._select(q, None, agency, year, template, has_errors)
         stmt += f" ORDER BY {order}" + (" LIMIT :limit" if limit else "")
-        params["limit"] = limit
+        offset = max(0, offset)
+        if offset and limit:
+            stmt += " OFFSET :offset"
+        params["limit"], params["offset"] = limit, offset
         with self.archive.Session() as s:
             ids = [r[0] for r in s.execute(sql(stmt), params)]
-            return self._hits(s, ids, q)
+            return self._hits(s, ids if limit else ids[offset:], q)
 
     def count(self, query: str, *, agency: str | None = None, year: int | None = None,
               template: str | None = None, has_errors: bool | None = None) -> int:

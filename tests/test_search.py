@@ -147,6 +147,9 @@ def test_filters(corpus: tuple[Archive, dict[int, str]]) -> None:
             assert [h.report_id for h in engine.search(q, agency=key)] == [ag["id"]]
     assert engine.search("信访", agency="没有这个机关") == []
     assert len(engine.search("政府", limit=3)) == 3
+    ordered = [h.report_id for h in engine.search("政府", limit=None)]
+    assert [h.report_id for h in engine.search("政府", limit=3, offset=2)] == ordered[2:5]
+    assert [h.report_id for h in engine.search("政府", limit=None, offset=2)] == ordered[2:]
 
 
 def test_hits_newest_year_first_and_highlighted(corpus: tuple[Archive, dict[int, str]]) -> None:

@@ -107,7 +107,28 @@ def test_search_phrase_whitespace_and_width_folded(client: FlaskClient) -> None:
     assert a["count"] == b["count"] >= 4
     assert client.get("/api/search?q=").get_json() == {
         "q": "", "agency": None, "year": None, "template": None, "has_errors": None,
-        "count": 0, "hits": []}
+        "count": 0, "page": 1, "offset": 0, "hits": []}
+
+
+def test_search_pages(client: FlaskClient) -> None:
+    every = client.get("/api/search?q=政府&limit=100").get_json()
+    assert every["count"] >= 5
+    ids = [h["report_id"] for h in every["hits"]]
+    second = client.get("/api/search?q=政府&limit=2&page=2").get_json()
+    assert [h["report_id"] for h in second["hits"]] == ids[2:4]
+    assert second["count"] == every["count"] and second["offset"] == 2
+    beyond = client.get("/api/search?q=政府&limit=2&page=99").get_json()
+    assert beyond["hits"] == [] and beyond["count"] == every["count"]
+
+
+def test_search_page_links_next_page(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.web import views
+
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 2)
+    html = client.get("/search?q=政府&year=2020").get_data(as_text=True)
+    assert html.count('<li class="hit">') == 2 and 'rel="next"' in html and "page=2" in html
+    html = client.get("/search?q=政府&year=2020&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in html and '<ol class="hits" id="hits" start="3">' in html
 
 
 def test_search_filters_and_csv(client: FlaskClient, archive: Archive) -> None:

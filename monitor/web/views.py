@@ -94,11 +94,15 @@ def _run_search(limit: int | None) -> dict[str, Any]:
     a = _search_args()
     engine = get_search(data().archive)
     filters = {k: a[k] for k in ("agency", "year", "template", "has_errors")}
+    page = max(1, request.args.get("page", type=int) or 1) if limit else 1
+    offset = (page - 1) * (limit or 0)
     if not a["q"]:
-        return {**a, "count": 0, "hits": []}
-    hits = engine.search(a["q"], limit=limit, **filters)
-    count = len(hits) if limit is None or len(hits) < limit else engine.count(a["q"], **filters)
-    return {**a, "count": count, "hits": [h.json() for h in hits]}
+        return {**a, "count": 0, "page": 1, "offset": 0, "hits": []}
+    hits = engine.search(a["q"], limit=limit, offset=offset, **filters)
+    count = (offset + len(hits) if limit is None or (len(hits) < limit and (hits or not offset))
+             else engine.count(a["q"], **filters))
+    return {**a, "count": count, "page": page, "offset": offset,
+            "hits": [h.json() for h in hits]}
 
 
 @bp.route("/search")
