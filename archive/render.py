@@ -407,7 +407,7 @@ def render_pdf(rec: Record) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table
     from reportlab.platypus import TableStyle as TS
 
     if _FONT not in pdfmetrics.getRegisteredFontNames():
@@ -431,9 +431,9 @@ def render_pdf(rec: Record) -> bytes:
             # long titles break before the year, as printed reports do
             agency = rec["agency"] or ""
             if agency and payload.startswith(agency) and len(payload) > 26:
-                story.append(Paragraph(html.escape(agency), styles["title"]))
+                story.append(_para(agency, styles["title"], _FRAME))
                 payload = payload[len(agency):]
-            story.append(Paragraph(html.escape(payload), styles["title"]))
+            story.append(_para(payload, styles["title"], _FRAME))
         elif kind == "table":
             grid = payload
             data: list[list[Any]] = [[""] * len(grid.widths) for _ in grid.rows]
@@ -444,7 +444,8 @@ def render_pdf(rec: Record) -> bytes:
                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
             for r, c, cell in place(grid):
-                data[r][c] = Paragraph(html.escape(cell.text), cell_style) if cell.text else ""
+                width = sum(grid.widths[c : c + cell.colspan]) - 4
+                data[r][c] = _para(cell.text, cell_style, width, cell=True) if cell.text else ""
                 if cell.rowspan > 1 or cell.colspan > 1:
                     cmds.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
             table = Table(data, colWidths=grid.widths, repeatRows=1 if len(grid.rows) > 40 else 0,
@@ -452,12 +453,46 @@ def render_pdf(rec: Record) -> bytes:
             prev = story.pop() if story and blocks[i - 1][0] == "center" else None
             story.append(KeepTogether([x for x in (prev, Spacer(1, 4), table, Spacer(1, 6)) if x]))
         else:
-            story.append(Paragraph(html.escape(payload), styles[kind]))
+            story.append(_para(payload, styles[kind], _FRAME))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=50, rightMargin=50, topMargin=50,
                       bottomMargin=50, title=rec["title"] or "", author=rec["agency"] or "",
                       invariant=1).build(story)
     return buf.getvalue()
+
+
+_FRAME = 595.2756 - 100  # A4 width less the margins
+
+
+def _para(text: str, style: Any, width: float, *, cell: bool = False) -> Any:
+    """A wrapped paragraph with no line of a lone character.
+
+    pdfium measures a one-glyph text run of a non-embedded CID font as empty and drops
+    it; the extractor then falls back to pdfminer for the page. Two characters or more
+    on every line keep the generated files on the fast path: a smaller font in a cell,
+    a wider right indent in the body, else a no-break space after the character.
+    """
+    from reportlab.platypus import Paragraph
+
+    escaped = html.escape(text)
+    if len(text.strip()) > 1:
+        for step in range(8):
+            if step == 0:
+                variant = style
+            elif cell:
+                variant = style.clone(f"{style.name}{step}", fontSize=style.fontSize - 0.5 * step,
+                                      leading=style.leading - 0.5 * step)
+            else:
+                variant = style.clone(f"{style.name}{step}",
+                                      rightIndent=style.rightIndent + 6 * step)
+            p = Paragraph(escaped, variant)
+            p.wrap(width, 1e6)
+            lines = p.blPara.lines
+            last = lines[-1] if lines else (0, [])
+            words = last[1] if p.blPara.kind == 0 else [w.text for w in last.words]
+            if len("".join(str(w) for w in words).strip()) != 1:
+                return p
+    return Paragraph(escaped + "\xa0", style)
 
 
 # ---------------------------------------------------------------- DOC

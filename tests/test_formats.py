@@ -158,3 +158,33 @@ def test_doc_converted_by_libreoffice() -> None:
         data = render(source, "doc")
         assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         assert_same_truth(source, parse_document(extract(data)))
+
+
+def _lone_glyph_pdf() -> bytes:
+    """A PDF whose table cells hold single characters in the non-embedded CID font."""
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("c", fontName="STSong-Light", fontSize=9, leading=12)
+    rows = [["统计指标", "单位", "统计数"], ["（一）收到申请数", "件", "3"], ["坚持", "持", "7"]]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf).build([
+        Paragraph("持", style),
+        Table([[Paragraph(c, style) for c in r] for r in rows], colWidths=[200, 60, 60],
+              style=[("GRID", (0, 0), (-1, -1), 0.5, "black")]),
+    ])
+    return buf.getvalue()
+
+
+def test_pdf_lone_glyphs_are_not_lost() -> None:
+    """pdfium drops a lone CID glyph; such a page is read by pdfminer instead."""
+    doc = extract(_lone_glyph_pdf())
+    tables = [b.rows for b in doc.blocks if hasattr(b, "rows")]
+    assert tables == [[["统计指标", "单位", "统计数"], ["（一）收到申请数", "件", "3"],
+                       ["坚持", "持", "7"]]]
+    assert "持" in [b.text for b in doc.blocks if hasattr(b, "text")]
