@@ -188,7 +188,8 @@ def test_report_versions_with_hashes_and_diff(client: FlaskClient, archive: Arch
     assert any(ln["kind"] == "del" and "自治区信访局在推进" in ln["text"] for ln in d["lines"])
     assert any(ln["kind"] == "add" and "自治区信访局积极推进" in ln["text"] for ln in d["lines"])
     page = client.get(f"/reports/{rid}/diff?a=1&b=2").get_data(as_text=True)
-    assert '<span class="d-add">+' in page and "积极推进" in page
+    assert '<span class="d-add">+' in page
+    assert '<b class="chg">积极</b>推进' in page and '<b class="chg">在</b>推进' in page
     assert client.get(f"/reports/{rid}/diff").status_code == 200  # defaults: last two
     assert client.get(f"/reports/{rid}/diff?a=1&b=9").status_code == 404
     assert client.get("/reports/9999").status_code == 404

@@ -191,7 +191,8 @@ class WebData:
                 kind = ("meta" if ln.startswith(("---", "+++")) else "hunk" if ln.startswith("@@")
                         else "add" if ln.startswith("+") else "del" if ln.startswith("-")
                         else "same")
-                lines.append({"kind": kind, "text": ln})
+                lines.append({"kind": kind, "text": ln, "parts": [[ln, False]]})
+            _mark_changes(lines)
             ca = dict(iter_cells(va.record))  # type: ignore[arg-type]
             cb = dict(iter_cells(vb.record))  # type: ignore[arg-type]
             cells = [{"path": p, "a": ca.get(p), "b": cb.get(p)}
@@ -301,6 +302,34 @@ class WebData:
                              "template": r[4], "sha256": r[5], "cell": r[6], "value": value,
                              "raw": r[8], "yuan": r[9]})
         return rows
+
+
+def _mark_changes(lines: list[dict[str, Any]]) -> None:
+    """Within a run of removed lines followed by added ones, mark the characters that
+    changed: a report's paragraph is one long line, and the edit is often one word."""
+    i = 0
+    while i < len(lines):
+        if lines[i]["kind"] != "del":
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j]["kind"] == "del":
+            j += 1
+        k = j
+        while k < len(lines) and lines[k]["kind"] == "add":
+            k += 1
+        for old, new in zip(lines[i:j], lines[j:k], strict=False):
+            a, b = old["text"][1:], new["text"][1:]
+            sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            pa: list[list[Any]] = [["-", False]]
+            pb: list[list[Any]] = [["+", False]]
+            for op, a1, a2, b1, b2 in sm.get_opcodes():
+                if a2 > a1:
+                    pa.append([a[a1:a2], op != "equal"])
+                if b2 > b1:
+                    pb.append([b[b1:b2], op != "equal"])
+            old["parts"], new["parts"] = pa, pb
+        i = k
 
 
 STATS_FIELDS = ["agency_id", "agency", "year", "version", "template", "sha256", "cell", "value",
