@@ -58,8 +58,35 @@ def extract_pdf(data: bytes) -> Document:
     if blind:
         for i, blocks in _plumber_pages(data, blind).items():
             pages[i] = blocks
-    doc.blocks = [b for blocks in pages for b in blocks]
+    doc.blocks = join_split_rows([b for blocks in pages for b in blocks])
     return doc
+
+
+def join_split_rows(blocks: list[Block]) -> list[Block]:
+    """Mend a table row that a page break cut in two.
+
+    Word and WPS let a row break across pages: the values stay on the first page with
+    the top of the labels (``1.属于国家``), the rest of the labels (``秘密``) open the
+    table on the next page in an otherwise empty row. That row is folded back into the
+    last row of the previous page's table when it only continues labels.
+    """
+    from .numbers import is_value
+
+    last: Table | None = None
+    for block in blocks:
+        if not isinstance(block, Table):
+            continue
+        if last is not None and last.page != block.page and block.rows and last.rows:
+            prev, first = last.rows[-1], block.rows[0]
+            labels = [c for c, v in enumerate(prev) if v.strip() and not is_value(v)]
+            values = [c for c, v in enumerate(prev) if v.strip() and is_value(v)]
+            if (len(prev) == len(first) and values and any(first[c].strip() for c in labels)
+                    and all(not first[c].strip() for c in range(len(first)) if c not in labels)):
+                last.rows[-1] = [f"{v} {first[c]}".strip() if c in labels and first[c].strip()
+                                 and first[c] != v else v for c, v in enumerate(prev)]
+                block.rows.pop(0)
+        last = block
+    return [b for b in blocks if not isinstance(b, Table) or b.rows]
 
 
 def _page_blocks(page: Any, number: int) -> list[Block]:

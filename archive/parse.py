@@ -157,7 +157,7 @@ _T3_MATCHERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("other_handling", lambda s: "其他处理" in s),
     ("results_total", lambda s: s.endswith("总计") and "申请人" not in s),
 )
-_OTHER_SUB = re.compile(r"(^|\)|处理)3[.、]?其他$")
+_OTHER_SUB = re.compile(r"3[.、]?其他$")  # after 其他处理's first two sub-rows
 
 
 def t3_key(label: str, previous: str | None) -> str | None:
