@@ -21,7 +21,7 @@ from .document import Block, Document, ExtractionError, Paragraph, Table
 from .extract import drop_split_columns
 
 #: points: rules closer than this are one rule; a rule shorter than MIN_RULE is a tick
-SNAP = 1.5
+SNAP = 3.0
 MIN_RULE = 2.0
 
 

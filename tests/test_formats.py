@@ -207,3 +207,40 @@ def test_libreoffice_pdf_with_a_row_split_across_pages() -> None:
     rec = parse_document(doc)
     for key, value in expected.items():
         assert rec[key] == value, key  # type: ignore[literal-required]
+
+
+def _word_style_pdf(rows: list[list[str]], widths: list[float], border: float) -> bytes:
+    """A ruled table whose borders are filled rectangles ``border`` pt thick, the way
+    Word's PDF export draws them (each rule is then two edges ``border`` apart)."""
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 9)
+    c.drawString(60, 760, "表格上方的文字")
+    xs = [60.0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    ys = [700.0 - 20 * i for i in range(len(rows) + 1)]
+    for y in ys:
+        c.rect(xs[0], y - border / 2, xs[-1] - xs[0], border, stroke=0, fill=1)
+    for x in xs:
+        c.rect(x - border / 2, ys[-1], border, ys[0] - ys[-1], stroke=0, fill=1)
+    for r, row in enumerate(rows):
+        for k, text in enumerate(row):
+            c.drawString(xs[k] + 4, ys[r] - 14, text)
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("border", [0.5, 2.25])
+def test_pdf_borders_drawn_as_filled_rectangles(border: float) -> None:
+    rows = [["统计指标", "单位", "统计数"], ["（一）收到申请数", "件数", "3"], ["（二）申请办结数", "件数", "7"]]
+    doc = extract(_word_style_pdf(rows, [200, 60, 60], border))
+    assert [b.rows for b in doc.blocks if hasattr(b, "rows")] == [rows]
+    assert doc.blocks[0].text == "表格上方的文字"  # type: ignore[union-attr]
