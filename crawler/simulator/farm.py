@@ -93,7 +93,15 @@ class Farm:
 
     # ---------------------------------------------------------------- lifecycle
 
-    def start(self) -> Farm:
+    def start(self, warm: bool = True) -> Farm:
+        """Serve every portal; ``warm`` renders every report file first, so responses are
+        quick and a crawler's timeouts measure the crawler, not the simulator."""
+        if warm:
+            for _, r in self.reports():
+                if r.fmt != "huge":
+                    r.file_bytes("html")
+                    if r.has_file:
+                        r.file_bytes()
         for p in self.portals:
             p.start()
         return self

@@ -1,0 +1,109 @@
+"""Crawl benchmark: N simulated portals (default 200), first and second (quiet) night,
+against ``wget --mirror`` over the same farm.
+
+Prints wall time, requests (as the portals counted them, by status), bytes served and the
+crawler's peak RSS. Run: ``python benchmarks/crawl.py [--portals 200] [--formats fast]``.
+``fast`` publishes mostly HTML/DOCX (PDF parsing dominates otherwise); ``real`` uses each
+profile's own mix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.simulator import Farm  # noqa: E402
+
+MIX = ["trs_classic", "trs_1based", "hanweb_jpage", "json_api", "trs_classic_years"]
+FAST = ("html", "docx", "html", "html", "html", "both", "html", "docx", "html", "html",
+        "html", "html")
+ENV = {"NIANBAO_DOWNLOAD_DELAY": "0", "NIANBAO_CRAWL_TIMEOUT": "5", "NIANBAO_MAX_FILE_MB": "5",
+       "NIANBAO_LOG_LEVEL": "WARNING", "NIANBAO_CRAWL_BACKOFF": "0.2"}
+
+
+def run_crawl(data: Path, registry: Path) -> tuple[float, int, int]:
+    """(seconds, peak RSS in MB, exit status) of one ``nianbao crawl`` process."""
+    env = {**os.environ, **ENV}
+    env.pop("NIANBAO_HOME", None)
+    t = time.monotonic()
+    p = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), "crawl",
+                          "--registry", str(registry)], env=env, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.monotonic() - t, usage.ru_maxrss // 1024, p.returncode
+
+
+def summarize(farm: Farm, label: str, seconds: float, rss: int | None, rc: int | None) -> None:
+    by_status = Counter(str(e.status) for e in farm.log)
+    served = sum(p.served_bytes for p in farm.portals)
+    line = (f"{label:<22} {seconds:8.1f} s  {len(farm.log):7d} requests  "
+            f"{served / 1e6:8.1f} MB served")
+    if rss is not None:
+        line += f"  peak RSS {rss} MB  exit {rc}"
+    print(line)
+    print(" " * 24 + "by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())))
+
+
+def wget_mirror(farm: Farm, out: Path, workers: int) -> float:
+    def one(root: str) -> None:
+        subprocess.run(["wget", "--mirror", "--no-parent", "-q", "-e", "robots=on", "-t", "2",
+                        "-T", "5", "-P", str(out), root], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    t = time.monotonic()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, [p.root for p in farm.portals]))
+    return time.monotonic() - t
+
+
+def reset_counters(farm: Farm) -> None:
+    farm.clear_log()
+    for p in farm.portals:
+        p.served_bytes = 0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--portals", type=int, default=200)
+    ap.add_argument("--formats", choices=["fast", "real"], default="fast")
+    ap.add_argument("--wget-workers", type=int, default=16)
+    args = ap.parse_args()
+    n = args.portals
+    profiles = (MIX * (n // len(MIX) + 1))[: n - n // 25] + ["hostile"] * (n // 25)
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    try:
+        with Farm(n, profiles=profiles, formats=FAST if args.formats == "fast" else None,
+                  hang_seconds=6) as farm:
+            reports = farm.expected()
+            print(f"{n} portals, {len(reports)} reports ({args.formats} formats), "
+                  f"{os.cpu_count()} CPUs")
+            reg = farm.write_registry(tmp / "registry.yaml")
+            for label in ("nianbao first crawl", "nianbao second crawl"):
+                reset_counters(farm)
+                secs, rss, rc = run_crawl(tmp / "data", reg)
+                summarize(farm, label, secs, rss, rc)
+            if shutil.which("wget"):
+                for label in ("wget --mirror first", "wget --mirror again"):
+                    reset_counters(farm)
+                    secs = wget_mirror(farm, tmp / "wget", args.wget_workers)
+                    summarize(farm, label, secs, None, None)
+            else:
+                print("wget not installed: comparison skipped")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
