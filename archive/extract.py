@@ -146,7 +146,6 @@ def extract_docx(data: bytes) -> Document:
     _check_zip(data)
     try:
         import docx
-        from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph as DocxParagraph
 
         d = docx.Document(io.BytesIO(data))
@@ -163,10 +162,57 @@ def extract_docx(data: bytes) -> Document:
             if text:
                 doc.blocks.append(Paragraph(text))
         elif tag == "tbl":
-            t = DocxTable(child, d)
-            rows = [[c.text.strip() for c in r.cells] for r in t.rows]
-            doc.blocks.append(Table(rows=drop_split_columns(rows), exact=True))
+            doc.blocks.append(Table(rows=drop_split_columns(docx_grid(child)), exact=True))
     return doc
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n",
+             f"{_W}noBreakHyphen": "-"}
+
+
+def _wval(el: object, path: str) -> str | None:
+    found = el.find(path)  # type: ignore[attr-defined]
+    return None if found is None else found.get(f"{_W}val", "")
+
+
+def _tc_text(tc: object) -> str:
+    """A cell's text as python-docx gives it: its paragraphs joined by newlines."""
+    paras = []
+    for p in tc.findall(f"{_W}p"):  # type: ignore[attr-defined]
+        parts = []
+        for el in p.iter(*_RUN_TEXT):
+            fixed = _RUN_TEXT[el.tag]
+            parts.append(el.text or "" if fixed is None else fixed)
+        paras.append("".join(parts))
+    return "\n".join(paras).strip()
+
+
+def docx_grid(tbl: object) -> list[list[str]]:
+    """A Word table's rows on its column grid, merged cells' text in every slot they span.
+
+    Read straight from the XML (gridSpan, vMerge): python-docx resolves each cell with
+    XPath and took most of a DOCX parse.
+    """
+    rows: list[list[str]] = []
+    for tr in tbl.findall(f"{_W}tr"):  # type: ignore[attr-defined]
+        row: list[str] = []
+        before = _wval(tr, f"{_W}trPr/{_W}gridBefore")
+        row += [""] * (int(before) if before and before.isdigit() else 0)
+        for tc in tr.findall(f"{_W}tc"):
+            span = _wval(tc, f"{_W}tcPr/{_W}gridSpan")
+            width = int(span) if span and span.isdigit() and int(span) > 0 else 1
+            vmerge = _wval(tc, f"{_W}tcPr/{_W}vMerge")
+            if vmerge is not None and vmerge != "restart" and rows:
+                above = rows[-1]
+                col = len(row)
+                text = above[col] if col < len(above) else ""
+            else:
+                text = _tc_text(tc)
+            row += [text] * width
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 def drop_split_columns(rows: list[list[str]]) -> list[list[str]]:
