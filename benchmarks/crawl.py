@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.simulator import Farm  # noqa: E402
 
 MIX = ["trs_classic", "trs_1based", "hanweb_jpage", "json_api", "trs_classic_years"]
-FAST = ("html", "docx", "html", "html", "html", "both", "html", "docx", "html", "html",
+FAST = ("html", "docx", "html", "html", "html", "both", "html", "html", "html", "html",
         "html", "html")
 ENV = {"NIANBAO_DOWNLOAD_DELAY": "0", "NIANBAO_CRAWL_TIMEOUT": "5", "NIANBAO_MAX_FILE_MB": "5",
        "NIANBAO_LOG_LEVEL": "WARNING", "NIANBAO_CRAWL_BACKOFF": "0.2"}
@@ -48,8 +48,11 @@ def run_crawl(data: Path, registry: Path) -> tuple[float, int, int]:
 def summarize(farm: Farm, label: str, seconds: float, rss: int | None, rc: int | None) -> None:
     by_status = Counter(str(e.status) for e in farm.log)
     served = sum(p.served_bytes for p in farm.portals)
+    got = {(e.host, e.path) for e in farm.log if e.status in (200, 304)}
+    reached = sum(1 for p, r in farm.expected().values()
+                  if (p.host, r.file_path if r.has_file else r.detail) in got)
     line = (f"{label:<22} {seconds:8.1f} s  {len(farm.log):7d} requests  "
-            f"{served / 1e6:8.1f} MB served")
+            f"{served / 1e6:8.1f} MB served  {reached} reports reached")
     if rss is not None:
         line += f"  peak RSS {rss} MB  exit {rc}"
     print(line)

@@ -17,7 +17,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -112,6 +112,7 @@ class Portal:
         self.lock = threading.Lock()
         self.modified = formatdate(time.time() - 86400 * 30, usegmt=True)
         self._fail_streak: dict[str, int] = {}
+        self._validators: dict[str, tuple[str, str]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.build()
@@ -160,6 +161,15 @@ class Portal:
 
     def route(self, req: Request) -> Response:
         return not_found()
+
+    def last_modified(self, path: str, etag: str) -> str:
+        """Last-Modified that moves when a page's content does (for If-Modified-Since)."""
+        with self.lock:
+            seen = self._validators.get(path)
+            if seen is None or seen[0] != etag:
+                lm = self.modified if seen is None else formatdate(time.time(), usegmt=True)
+                seen = self._validators[path] = (etag, lm)
+            return seen[1]
 
     # ---------------------------------------------------------------- serving
 
@@ -269,9 +279,16 @@ class _Handler(BaseHTTPRequestHandler):
         body = resp.body
         if resp.static and status == 200 and not resp.stream_size:
             etag = '"' + hashlib.md5(body).hexdigest()[:16] + '"'
+            lm = self.portal.last_modified(req.path, etag)
             headers["ETag"] = etag
-            headers["Last-Modified"] = self.portal.modified
-            if req.headers.get("if-none-match") == etag:
+            headers["Last-Modified"] = lm
+            inm, ims = req.headers.get("if-none-match"), req.headers.get("if-modified-since")
+            if inm is not None:
+                fresh = inm == etag
+            else:
+                since = parsedate_to_datetime(ims) if ims else None
+                fresh = since is not None and since >= parsedate_to_datetime(lm)
+            if fresh:
                 status, body = 304, b""
         self.portal.farm.record(self.portal.host, method, req.path, status)
         try:

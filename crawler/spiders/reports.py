@@ -290,6 +290,8 @@ class ReportsSpider(scrapy.Spider):
             if agency is None:
                 log.info("report of an agency not in the registry: %s (%s)", it.title, it.url)
                 continue
+            if self.agency_filter and agency not in self.agency_filter:
+                continue
             meta = {"agency": agency, "year": year, "title": it.title, "list_date": it.date}
             if netloc(it.url) not in self.allowed_netlocs:
                 log.info("not following off-portal report link %s", it.url)

@@ -1,0 +1,38 @@
+"""The registry commands: add, list, and proposals drawn from archived reports' own text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from portal_sim import nianbao
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def test_registry_add_list_and_from_reports(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    add = nianbao(data, "registry", "add", "--id", "x-jy", "--name", "某市教育局", "--kind",
+                  "department", "--portal", "http://jy.example.gov.cn/", "--email", "a@b.cn")
+    assert add.returncode == 0 and "已添加" in add.stderr
+    bad = nianbao(data, "registry", "add", "--id", "Bad Id", "--name", "某局", "--portal", "x")
+    assert bad.returncode == 2 and "id" in bad.stderr
+    listed = json.loads(nianbao(data, "registry", "list", "--json").stdout)["agencies"]
+    assert {"id": "x-jy", "name": "某市教育局", "kind": "department",
+            "portal": "http://jy.example.gov.cn/", "column": None, "emails": ["a@b.cn"],
+            "deadline": None, "since": 2008} in listed
+
+    seed = next(SEEDS.glob("000_*.txt"))
+    assert nianbao(data, "ingest", str(seed)).returncode == 0
+    out = json.loads(nianbao(data, "registry", "from-reports", "--json").stdout)["agencies"]
+    (entry,) = [a for a in out if a["name"] == "自治区机关事务管理局"]
+    assert "nxjgsw@163.com" in entry["emails"]
+    assert any("nxjgsw.nx.gov.cn" in u for u in entry["found_in_reports"]["portal_urls"])
+    assert entry["portal"] and entry["since"] == 2020
+
+
+def test_crawl_rejects_a_bad_registry(tmp_path: Path) -> None:
+    reg = tmp_path / "r.yaml"
+    reg.write_text("agencies:\n  - id: x\n    name: 某局\n    kind: ministry\n", encoding="utf-8")
+    p = nianbao(tmp_path / "data", "crawl", "--registry", str(reg))
+    assert p.returncode == 2 and "kind" in p.stderr
