@@ -93,6 +93,7 @@ def table_two(rec: Record) -> Grid:
             cells[-1].colspan = 4 - len(cols)
         rows.append(cells)
 
+    groups: tuple[tuple[str, list[str], list[str]], ...]
     if rec["template"] == "gov2021":
         spec = {k: (label, cols) for k, label, cols in T2_GOV2021}
         groups = (("一", ["rules", "normative_documents"], ["本年制发件数", "本年废止件数", "现行有效件数"]),
@@ -160,7 +161,7 @@ def table_three(rec: Record) -> Grid:
             group = [Cell(name, rowspan=len(sub))] if i == 0 else []
             rows.append([*(lead if i == 0 else []), *group, Cell(T3_ROW_LABELS[key]), *vals(key)])
     rows.append([Cell(T3_ROW_LABELS["carried_forward"], colspan=3), *vals("carried_forward")])
-    return Grid(rows, [42, 52, 148] + [36] * 7)
+    return Grid(rows, [42.0, 52.0, 148.0] + [36.0] * 7)
 
 
 def _rows(prefix: str) -> list[tuple[str, str]]:
@@ -330,7 +331,8 @@ def _html_table(grid: Grid) -> str:
             if cell.colspan > 1:
                 attrs += f" colspan=\"{cell.colspan}\""
             text = html.escape(cell.text)
-            inner = f"<strong>{text}</strong>" if cell.header and text else text
+            # a blank cell is printed as &nbsp; by the portals' editors
+            inner = f"<strong>{text}</strong>" if cell.header and text else text or "&nbsp;"
             out.append(f"<td{attrs} valign=\"center\"><p align=\"center\"><span style=\"font-family:"
                        f"宋体;font-size:10.5pt\">{inner}</span></p></td>")
         out.append("</tr>")
@@ -398,9 +400,10 @@ def _docx_table(d: Any, grid: Grid) -> None:
     for r in range(len(grid.rows)):
         out.append("<w:tr>")
         for c in range(len(grid.widths)):
-            cell = origin.get((r, c)) or below.get((r, c))
-            if cell is None:
+            found = origin.get((r, c)) or below.get((r, c))
+            if found is None:
                 continue  # inside a gridSpan
+            cell = found
             width = sum(twips[c : c + cell.colspan])
             props = f"<w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
             if cell.colspan > 1:

@@ -544,7 +544,8 @@ def inject(record: Record, code: str) -> tuple[Record, Context]:
         printed["total"] += 1
         node["printed"] = printed
     elif code == "T4_TOTAL":
-        rec["review_litigation"]["litigation_direct"]["total"] += 1
+        group = rec["review_litigation"]["litigation_direct"]
+        group["total"] = (group["total"] or 0) + 1
     elif code == "LEGACY_SUM":
         if tmpl != "legacy":
             raise ValueError("LEGACY_SUM needs a legacy record")
