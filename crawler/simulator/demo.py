@@ -186,11 +186,13 @@ class DemoReport(SimReport):
 
 def _chain(a: AgencyPlan, top: int) -> dict[int, Record]:
     """Records for a.since … top, each consistent with the next year's carry-over."""
-    from archive.samples import previous_record, sample_record, template_for
+    from archive.samples import narrative, previous_record, restate, sample_record, template_for
 
     recs = {top: sample_record(a.name, top, template_for(top), 0)}
     for year in range(top - 1, a.since - 1, -1):
-        recs[year] = previous_record(recs[year + 1])
+        prev = recs[year] = previous_record(recs[year + 1])
+        restate(prev)  # the narrative quotes the carried-over figures too
+        prev["provenance"]["narrative"] = narrative(prev)
     return recs
 
 
