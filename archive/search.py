@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .store import Archive
 
 #: Bump when the index tables change shape; ``ensure`` then drops and rebuilds them.
-SCHEMA = "2"
+SCHEMA = "3"
 _YEAR_BASE = 3000  # doc_id = (3000 - year) << 32 | report_id: ascending = newest year first
 
 
@@ -201,12 +201,17 @@ class ScanSearch:
     _key = "BIGINT"
 
     def _tables(self) -> list[str]:
-        return [f"CREATE TABLE IF NOT EXISTS search_text (doc_id {self._key} PRIMARY KEY, "
+        # what filters read lives apart from the bodies: a row of search_text fills pages,
+        # and walking thousands of them to test a template costs a hundred milliseconds
+        return [f"CREATE TABLE IF NOT EXISTS search_docs (doc_id {self._key} PRIMARY KEY, "
                 "version_id INTEGER NOT NULL, report_id INTEGER NOT NULL UNIQUE, "
+                "template VARCHAR(20))",
+                f"CREATE TABLE IF NOT EXISTS search_text (doc_id {self._key} PRIMARY KEY, "
                 "body TEXT NOT NULL)"]
 
     def _drop(self, c: Connection) -> None:
         c.execute(sql("DROP TABLE IF EXISTS search_text"))
+        c.execute(sql("DROP TABLE IF EXISTS search_docs"))
 
     def ensure(self) -> None:
         """Create the index tables; drop and rebuild them when their shape is outdated."""
@@ -227,13 +232,16 @@ class ScanSearch:
     # ------------------------------------------------ maintenance
 
     def _remove(self, s: Session | Connection, report_id: int) -> None:
-        s.execute(sql("DELETE FROM search_text WHERE report_id = :r"), {"r": report_id})
+        s.execute(sql("DELETE FROM search_text WHERE doc_id IN "
+                      "(SELECT doc_id FROM search_docs WHERE report_id = :r)"), {"r": report_id})
+        s.execute(sql("DELETE FROM search_docs WHERE report_id = :r"), {"r": report_id})
 
     def _add(self, s: Session | Connection, rows: list[dict[str, Any]],
              bulk: bool = False) -> None:
         if rows:
-            s.execute(sql("INSERT INTO search_text (doc_id, version_id, report_id, body) "
-                          "VALUES (:doc_id, :version_id, :report_id, :body)"), rows)
+            s.execute(sql("INSERT INTO search_docs (doc_id, version_id, report_id, template) "
+                          "VALUES (:doc_id, :version_id, :report_id, :template)"), rows)
+            s.execute(sql("INSERT INTO search_text (doc_id, body) VALUES (:doc_id, :body)"), rows)
 
     def index_version(self, s: Session, version: ReportVersion) -> None:
         """Called inside ``Archive.ingest``'s transaction: the report's row now holds this
@@ -241,10 +249,12 @@ class ScanSearch:
         report = version.report
         self._remove(s, report.id)
         self._add(s, [{"doc_id": doc_id(report.year, report.id), "version_id": version.id,
-                       "report_id": report.id, "body": fold(version.text or "")}])
+                       "report_id": report.id, "template": version.template,
+                       "body": fold(version.text or "")}])
 
     def _clear(self, c: Connection) -> None:
         c.execute(sql("DELETE FROM search_text"))
+        c.execute(sql("DELETE FROM search_docs"))
 
     def _latest(self, c: Connection, batch: int = 500) -> Iterable[list[dict[str, Any]]]:
         """Every report's latest version, folded, in batches (texts are large)."""
@@ -254,13 +264,15 @@ class ScanSearch:
             "SELECT rv.id FROM report_versions rv "
             "JOIN (SELECT report_id, MAX(seq) AS seq FROM report_versions GROUP BY report_id) m "
             "ON m.report_id = rv.report_id AND m.seq = rv.seq ORDER BY rv.id"))]
-        stmt = sql("SELECT rv.id, rv.report_id, r.year, rv.text FROM report_versions rv "
+        stmt = sql("SELECT rv.id, rv.report_id, r.year, rv.template, rv.text "
+                   "FROM report_versions rv "
                    "JOIN reports r ON r.id = rv.report_id WHERE rv.id IN :ids"
                    ).bindparams(bindparam("ids", expanding=True))
         for i in range(0, len(ids), batch):
             yield [{"doc_id": doc_id(year, rid), "version_id": vid, "report_id": rid,
-                    "body": fold(text or "")}
-                   for vid, rid, year, text in c.execute(stmt, {"ids": ids[i:i + batch]})]
+                    "template": template, "body": fold(text or "")}
+                   for vid, rid, year, template, text
+                   in c.execute(stmt, {"ids": ids[i:i + batch]})]
 
     def rebuild(self) -> int:
         """Re-create the index from the archive (``nianbao search --rebuild``)."""
@@ -290,9 +302,11 @@ class ScanSearch:
 
     def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
         """(FROM clause, match condition, the doc_id column it orders by, params); when
-        the FROM clause is not ``search_text st`` it is joined in only if a filter needs it."""
+        the FROM clause lacks ``search_docs sd`` it is joined in only if a filter needs it."""
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return "search_text st", "st.body LIKE :like ESCAPE '\\'", "st.doc_id", {"like": like}
+        return (self._scan_from, "st.body LIKE :like ESCAPE '\\'", "sd.doc_id", {"like": like})
+
+    _scan_from = "search_docs sd JOIN search_text st ON st.doc_id = sd.doc_id"
 
     def _select(self, q: str, what: str | None, agency: str | None, year: int | None,
                 template: str | None, has_errors: bool | None,
@@ -300,23 +314,23 @@ class ScanSearch:
         frm, cond, order, params = self._match(q, scan=bool(agency))
         where = [cond]
         joins = ""
-        if (agency or template or has_errors is not None) and not frm.startswith("search_text"):
-            joins += f" JOIN search_text st ON st.doc_id = {order}"
-        if agency:
-            joins += (" JOIN reports r ON r.id = st.report_id"
-                      " JOIN agencies a ON a.id = r.agency_id")
-            where.append("(r.agency_id = :agency OR a.name = :agency)")
+        if (agency or template or has_errors is not None) and " sd " not in f" {frm} ":
+            joins += f" JOIN search_docs sd ON sd.doc_id = {order}"
+        if agency:  # by id or name; resolved once, then the report_id index does the rest
+            where.append("sd.report_id IN (SELECT r.id FROM reports r WHERE r.agency_id IN "
+                         "(SELECT a.id FROM agencies a WHERE a.id = :agency OR a.name = :agency))")
             params["agency"] = agency
         if year:
             params["lo"], params["hi"] = _year_range(year)
             where.append(f"{order} BETWEEN :lo AND :hi")
-        if template or has_errors is not None:
-            joins += " JOIN report_versions rv ON rv.id = st.version_id"
-            if template:
-                where.append("rv.template = :template")
-                params["template"] = template
-            if has_errors is not None:
-                where.append("rv.error_count > 0" if has_errors else "rv.error_count = 0")
+        if template:
+            where.append("sd.template = :template")
+            params["template"] = template
+        if has_errors is not None:
+            # from the findings table, which revalidation keeps current (error_count is read
+            # from the same rows); and far cheaper than reaching past a version's text
+            where.append(("" if has_errors else "NOT ") + "EXISTS (SELECT 1 FROM findings fr "
+                         "WHERE fr.version_id = sd.version_id AND fr.severity = 'error')")
         stmt = f"SELECT {what or order} FROM {frm}{joins} WHERE {' AND '.join(where)}"
         return stmt, {**params, "q": q}, order
 
@@ -354,11 +368,12 @@ class ScanSearch:
         from sqlalchemy import bindparam
 
         rows = s.execute(sql(
-            "SELECT st.doc_id, r.id, rv.id, r.agency_id, a.name, r.year, rv.title, rv.text, "
-            "rv.template, rv.error_count, rv.seq, st.body FROM search_text st "
-            "JOIN report_versions rv ON rv.id = st.version_id "
-            "JOIN reports r ON r.id = st.report_id JOIN agencies a ON a.id = r.agency_id "
-            "WHERE st.doc_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            "SELECT sd.doc_id, r.id, rv.id, r.agency_id, a.name, r.year, rv.title, rv.text, "
+            "rv.template, rv.error_count, rv.seq, st.body FROM search_docs sd "
+            "JOIN search_text st ON st.doc_id = sd.doc_id "
+            "JOIN report_versions rv ON rv.id = sd.version_id "
+            "JOIN reports r ON r.id = sd.report_id JOIN agencies a ON a.id = r.agency_id "
+            "WHERE sd.doc_id IN :ids").bindparams(bindparam("ids", expanding=True)),
             {"ids": ids})
         by_id = {r[0]: r for r in rows}
         hits = []
@@ -397,7 +412,8 @@ class SqliteSearch(ScanSearch):
         super()._drop(c)
 
     def _remove(self, s: Session | Connection, report_id: int) -> None:
-        old = s.execute(sql("SELECT doc_id, body FROM search_text WHERE report_id = :r"),
+        old = s.execute(sql("SELECT st.doc_id, st.body FROM search_docs sd JOIN search_text st "
+                            "ON st.doc_id = sd.doc_id WHERE sd.report_id = :r"),
                         {"r": report_id}).all()
         for did, body in old:
             s.execute(sql("INSERT INTO search_fts(search_fts, rowid, body) "
@@ -437,7 +453,7 @@ class SqliteSearch(ScanSearch):
 
     def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
         if scan:  # an agency has a few reports: read them rather than walk a long posting list
-            return "search_text st", "instr(st.body, :q) > 0", "st.doc_id", {}
+            return self._scan_from, "instr(st.body, :q) > 0", "sd.doc_id", {}
         if len(q) >= 3:
             return ("search_fts f", "search_fts MATCH :m", "f.rowid", {"m": '"' + q.replace('"', '""') + '"'})
         return ("search_grams g", "search_grams MATCH :m", "g.rowid", {"m": _gram_query(q)})

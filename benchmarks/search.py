@@ -94,6 +94,9 @@ def build(d: Path, n: int) -> tuple[Archive, list[str]]:
     db.executemany("INSERT INTO reports (id, agency_id, year, first_seen) VALUES (?,?,?,?)", reports)
     db.executemany("INSERT INTO report_versions (id, report_id, seq, sha256, first_seen, template, "
                    "title, record, text, error_count) VALUES (?,?,?,?,?,?,?,?,?,?)", versions)
+    db.executemany("INSERT INTO findings (version_id, code, severity, \"where\", message) "
+                   "VALUES (?, 'T3_BALANCE', 'error', 'applications.results_total.total', '总计不符')",
+                   [(v[0],) for v in versions if v[9]])
     db.commit()
     db.close()
     return a, texts

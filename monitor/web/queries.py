@@ -55,8 +55,8 @@ class WebData:
 
     def agencies(self) -> list[dict[str, Any]]:
         with self.archive.Session() as s:
-            return [{"id": a.id, "name": a.name}
-                    for a in s.scalars(select(Agency).order_by(Agency.name))]
+            return [{"id": i, "name": n}
+                    for i, n in s.execute(select(Agency.id, Agency.name).order_by(Agency.name))]
 
     def years(self) -> list[int]:
         with self.archive.Session() as s:

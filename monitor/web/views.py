@@ -24,7 +24,7 @@ from .queries import SEVERITIES, STATES, STATS_FIELDS, TEMPLATES, WebData
 from .tables import tables
 
 bp = Blueprint("pages", __name__)
-SEARCH_LIMIT = 200
+SEARCH_LIMIT = 50
 
 
 def data() -> WebData:
