@@ -42,4 +42,8 @@ def serve(ctx: Ctx, host: str, port: int, token: str | None, threads: int) -> No
     app = create_app(ctx.archive, token=token)
     shown = f"[{host}]" if ":" in host else host
     err(f"网页已启动：http://{shown}:{port}/" + ("（需要令牌：?token=…）" if token else ""))
-    waitress.serve(app, host=host, port=port, threads=threads, ident="nianbao")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="nianbao")
+    except OSError as e:
+        err(f"无法在 {host}:{port} 上监听（{e.strerror or e}）：端口可能已被占用，请换一个 --port")
+        sys.exit(2)

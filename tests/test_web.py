@@ -308,6 +308,19 @@ def test_token_required_when_given(archive: Archive) -> None:
     assert c.get("/static/style.css").status_code == 200
 
 
+def test_serve_reports_busy_port(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(tmp_path / "d"),
+                              "serve", "--port", str(port)], capture_output=True, text=True,
+                             timeout=60)
+    assert out.returncode == 2 and "端口" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_serve_refuses_open_address_without_token(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(tmp_path / "d"),
                           "serve", "--host", "0.0.0.0", "--port", "1"],
