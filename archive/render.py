@@ -14,6 +14,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -375,7 +376,21 @@ def render_docx(rec: Record) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     buf = io.BytesIO()
     d.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same record renders to the same bytes: zip entries get a fixed timestamp
+    (python-docx stamps them with the current time, which would make every rendering a
+    new version to the archive)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def _docx_table(d: Any, grid: Grid) -> None:

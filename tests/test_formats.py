@@ -244,3 +244,16 @@ def test_pdf_borders_drawn_as_filled_rectangles(border: float) -> None:
     doc = extract(_word_style_pdf(rows, [200, 60, 60], border))
     assert [b.rows for b in doc.blocks if hasattr(b, "rows")] == [rows]
     assert doc.blocks[0].text == "表格上方的文字"  # type: ignore[union-attr]
+
+
+def test_rendering_is_deterministic() -> None:
+    """The same record gives the same bytes, so re-rendering is not a new version."""
+    import io
+    import zipfile
+
+    rec = CASES["gov2021"]()
+    first = {fmt: render(rec, fmt) for fmt in ("html", "docx", "pdf")}
+    assert {fmt: render(rec, fmt) for fmt in ("html", "docx", "pdf")} == first
+    # no clock inside: zip entries carry a fixed time, not the time of rendering
+    stamps = {i.date_time for i in zipfile.ZipFile(io.BytesIO(first["docx"])).infolist()}
+    assert stamps == {(2000, 1, 1, 0, 0, 0)}
