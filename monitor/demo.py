@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from archive.config import load_settings
 from archive.models import Agency, Alert, Fetch, PortalCrawl, Report, ReportVersion
@@ -61,7 +61,7 @@ def real_data(archive: Archive) -> list[str]:
         for aid in sorted(with_reports | crawled):
             found.append(f"{real[aid]}（{aid}）")
         outside = s.scalar(select(func.count(Fetch.id)).where(
-            ~Fetch.url.like("http://127.0.0.%")))
+            or_(Fetch.url.is_(None), ~Fetch.url.like("http://127.0.0.%"))))
         if outside:
             found.append(f"{outside} 条非模拟门户的采集或导入记录")
     return found
