@@ -139,15 +139,19 @@ def js_links(text: str, url: str, base: str | None = None) -> list[Link]:
     for script in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S | re.I):
         for href, label in re.findall(r"<a[^>]+href=\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.*?)</a>",
                                       script, re.S):
-            out.append(Link(urljoin(base or url, href), re.sub(r"<[^>]+>", "", label), "", "",
-                            True))
+            out.append(Link(urljoin(base or url, href), re.sub(r"<[^>]+>", "", label), "", ""))
     return out
 
 
 def is_attachment(link: Link) -> bool:
+    """A file link: by extension, download endpoint, ``download``/``appendix`` attribute, or
+    link text 附件…; what it really is gets checked on the bytes (magic, Content-Type)."""
     path = urlsplit(link.url).path.lower()
-    return bool(FILE_EXT.search(path) or "downfile" in path or "download" in path
-                or "filename=" in link.url and FILE_EXT.search(link.url))
+    if FILE_EXT.search(path) or "downfile" in path or "download" in path:
+        return True
+    if "filename=" in link.url and FILE_EXT.search(link.url):
+        return True
+    return link.download or clean(link.text).startswith("附件")
 
 
 def attachment_rank(link: Link, title: str) -> tuple[int, int]:

@@ -34,6 +34,7 @@ class PortalState:
     errors: list[str] = field(default_factory=list)
     fatal: str | None = None  # why nothing could be read (unreachable)
     no_column: str | None = None
+    candidate_failed: list[str] = field(default_factory=list)
     over_budget: bool = False
     column_found: str | None = None
     tried_root: bool = False
@@ -53,6 +54,8 @@ class PortalState:
         reasons = []
         if self.no_column:
             reasons.append(self.no_column)
+        elif self.column_found is None and self.candidate_failed:
+            reasons.append(f"年报栏目无法读取（{self.candidate_failed[0]}）")
         if self.listing_failed:
             reasons.append(f"{len(self.listing_failed)} 个栏目页无法读取（{self.listing_failed[0]}）")
         if self.errors:
@@ -67,4 +70,4 @@ class PortalState:
     def complete(self) -> bool:
         """Every listing page was read: absence from it means the report was taken down."""
         return (self.listing_ok > 0 and not self.listing_failed and not self.over_budget
-                and not self.no_column and not self.fatal)
+                and not self.no_column and not self.fatal and self.column_found is not None)

@@ -115,15 +115,23 @@ def test_farm_of_30_portals_over_four_nights(tmp_path: Path) -> None:
                 assert rep["versions"] == second[key]["versions"], key
             assert rep["removed_on"] == (today if key == (gone.agency_id, gone.year) else None)
 
-        # ---- night 4: a portal is down: unreachable, its reports left as they were
+        # ---- night 4: a portal is down: unreachable, its reports left as they were;
+        # another moved its 年报 column: rediscovered from the home page and remembered
         down = farm.portals[3]
         farm.take_down(down)
+        moved = farm.portals[5]
+        moved.move_column("/xxgk/zfxxgknb2/")  # type: ignore[attr-defined]
         rc, out, _ = crawl(data, reg)
         assert rc == 1
         row = next(p for p in out["portals"] if p["portal"] == down.root)
         assert row["outcome"] == "unreachable" and "无法连接" in row["reason"], row
+        row = next(p for p in out["portals"] if p["portal"] == moved.root)
+        assert row["outcome"] == "ok", row
         assert reports(data) == third
         assert any(k[0] == down.agencies[0][0] for k in third)
+        stored = json.loads(nianbao(data, "registry", "list", "--json").stdout)["agencies"]
+        assert {a["column"] for a in stored if a["id"] == moved.agencies[0][0]} == \
+            {moved.url("/xxgk/zfxxgknb2/index.html")}
 
         fsck = nianbao(data, "fsck", "--json")
         assert fsck.returncode == 0, fsck.stdout

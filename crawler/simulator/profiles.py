@@ -110,6 +110,11 @@ class TrsClassic(Base):
         self.year_columns = year_columns
         super().__init__(*a, **kw)
 
+    def move_column(self, column: str) -> None:
+        """The site is reorganised: the list moves, report pages stay where they were."""
+        with self.lock:
+            self.column = column
+
     def dir_for(self, r: SimReport) -> str:
         return f"{self.column}{r.year}/" if self.year_columns else self.column
 
@@ -155,7 +160,8 @@ class TrsClassic(Base):
         for r in self.live():
             if self.year_columns and r.year != year:
                 continue
-            out.append((r.title, "./" + r.detail[len(dir_):], r.posted))
+            href = "./" + r.detail[len(dir_):] if r.detail.startswith(dir_) else r.detail
+            out.append((r.title, href, r.posted))
         if not self.year_columns or year == max(r.year for r in self.reports):
             out += [(t, p, d) for t, p, d in self.noise]
         return out

@@ -203,6 +203,9 @@ class ReportsSpider(scrapy.Spider):
                 ps.tried_root = True  # the remembered column moved: rediscover from home
                 yield self.req(ps, ps.root, "root")
                 return
+            if kind == "column" and "candidate" in request.meta:
+                ps.candidate_failed.append(f"{reason}：{url}")  # another candidate may do
+                return
             ps.fatal = ps.fatal or f"{reason}：{url}"
             if kind == "column":
                 ps.listing_failed.append(f"{reason}：{url}")
@@ -368,6 +371,9 @@ class ReportsSpider(scrapy.Spider):
                            ps.agency_ids)
         if outcome != "ok":
             log.warning("portal %s: %s (%s)", ps.key, outcome, reason)
+        else:
+            log.info("portal %s: ok, %d reports, %d requests", ps.key, len(ps.reports),
+                     ps.requests)
         self.progress.portal_done(outcome, ps.bytes)
 
     def on_closed(self, spider: Any, reason: str) -> None:
