@@ -4,9 +4,11 @@ Text and queries are compared NFKC-folded with all whitespace removed (``fold``)
 phrase broken across a PDF line still matches, and the hits always equal a substring scan
 of the folded text of each report's latest version.
 
-The index holds one row per report (its latest version) in ``search_text``, keyed by a
+The index holds one row per report (its latest version): ``search_docs`` (what filters
+read: version, report, template) and ``search_text`` (the folded body), keyed by a
 ``doc_id`` that sorts newest year first, so the first page of hits comes straight off an
 index in order and a query that matches every report still stops after ``limit`` rows.
+It changes inside ``Archive.ingest``'s transaction; ``rebuild`` recreates it.
 
 SQLite adds two FTS5 indexes over that table, both exact for what they answer:
 - ``search_fts`` (``trigram``, case-sensitive) for queries of three or more characters;
@@ -110,6 +112,11 @@ def _variants() -> dict[str, str]:
         if n != ch and len(n) == 1:
             rev.setdefault(n, []).append(ch)
     return {k: "".join(v) for k, v in rev.items()}
+
+
+def warm_up() -> None:
+    """Build the snippet tables ahead of the first query (a long-running server calls it)."""
+    _variants()
 
 
 def _pattern(q: str) -> re.Pattern[str]:

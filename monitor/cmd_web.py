@@ -40,6 +40,11 @@ def serve(ctx: Ctx, host: str, port: int, token: str | None, threads: int) -> No
     from monitor.web import create_app
 
     app = create_app(ctx.archive, token=token)
+    import threading
+
+    from archive.search import warm_up
+
+    threading.Thread(target=warm_up, daemon=True).start()  # the first search needs no wait
     shown = f"[{host}]" if ":" in host else host
     err(f"网页已启动：http://{shown}:{port}/" + ("（需要令牌：?token=…）" if token else ""))
     try:
