@@ -38,7 +38,7 @@ def versions(rs: dict) -> dict:
 
 def test_farm_of_30_portals_over_four_nights(tmp_path: Path) -> None:
     profiles = MIX * 5 + ["hostile", "hostile", "challenge", "closed", "trs_1based"]
-    with Farm(len(profiles), profiles=profiles, formats=FAST, hang_seconds=6) as farm:
+    with Farm(len(profiles), profiles=profiles, formats=FAST, hang_seconds=11) as farm:
         reg = farm.write_registry(tmp_path / "registry.yaml")
         data = tmp_path / "data"
 

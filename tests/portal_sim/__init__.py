@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CRAWL_ENV = {
     "NIANBAO_DOWNLOAD_DELAY": "0",
-    "NIANBAO_CRAWL_TIMEOUT": "5",
+    "NIANBAO_CRAWL_TIMEOUT": "10",
     "NIANBAO_CRAWL_BACKOFF": "0.05",
     "NIANBAO_CRAWL_RETRIES": "5",
     "NIANBAO_MAX_FILE_MB": "5",
