@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -328,6 +328,30 @@ class Archive:
                           "first_seen": v.first_seen.isoformat(timespec="seconds")}
                          for v in r.versions],
         }
+
+    EXPORT_FIELDS = ("agency_id", "agency", "year", "version", "template", "sha256", "cell",
+                     "value", "raw", "yuan")
+
+    def export_cells(self) -> list[dict[str, Any]]:
+        """The parsed statistics: one row per latest report version and cell."""
+        rows: list[dict[str, Any]] = []
+        with self.Session() as s:
+            q = (select(Agency.id, Agency.name, Report.year, ReportVersion.seq,
+                        ReportVersion.template, ReportVersion.sha256, Cell.path, Cell.value,
+                        Cell.raw, Cell.yuan)
+                 .join(Report, Report.agency_id == Agency.id)
+                 .join(ReportVersion, ReportVersion.report_id == Report.id)
+                 .join(Cell, Cell.version_id == ReportVersion.id)
+                 .where(ReportVersion.id.in_(select(func.max(ReportVersion.id))
+                                             .group_by(ReportVersion.report_id)))
+                 .order_by(Agency.id, Report.year, Cell.id))
+            for r in s.execute(q):
+                value = r[7]
+                if value is not None and float(value).is_integer():
+                    value = int(value)
+                rows.append(dict(zip(self.EXPORT_FIELDS, (*r[:7], value, r[8], r[9]),
+                                     strict=True)))
+        return rows
 
     # ------------------------------------------------------------ integrity
 

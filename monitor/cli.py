@@ -193,32 +193,13 @@ def fsck(ctx: Ctx, as_json: bool) -> None:
 @pass_ctx
 def export(ctx: Ctx, fmt: str, out: Path | None) -> None:
     """The parsed statistics: one row per report and cell."""
-    from sqlalchemy import func, select
-
-    from archive.models import Agency, Cell, Report, ReportVersion
-
     a = ctx.archive
-    rows: list[dict[str, Any]] = []
-    with a.Session() as s:
-        q = (select(Agency.id, Agency.name, Report.year, ReportVersion.seq, ReportVersion.template,
-                    ReportVersion.sha256, Cell.path, Cell.value, Cell.raw, Cell.yuan)
-             .join(Report, Report.agency_id == Agency.id)
-             .join(ReportVersion, ReportVersion.report_id == Report.id)
-             .join(Cell, Cell.version_id == ReportVersion.id)
-             .where(ReportVersion.id.in_(select(func.max(ReportVersion.id))
-                                         .group_by(ReportVersion.report_id)))
-             .order_by(Agency.id, Report.year, Cell.id))
-        for r in s.execute(q):
-            rows.append({"agency_id": r[0], "agency": r[1], "year": r[2], "version": r[3],
-                         "template": r[4], "sha256": r[5], "cell": r[6],
-                         "value": int(r[7]) if r[7] is not None and float(r[7]).is_integer()
-                         else r[7], "raw": r[8], "yuan": r[9]})
+    rows = a.export_cells()
     if fmt == "json":
         text = json.dumps({"cells": rows}, ensure_ascii=False, indent=1)
     else:
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=["agency_id", "agency", "year", "version", "template",
-                                            "sha256", "cell", "value", "raw", "yuan"])
+        w = csv.DictWriter(buf, fieldnames=list(a.EXPORT_FIELDS))
         w.writeheader()
         w.writerows(rows)
         text = buf.getvalue()

@@ -174,3 +174,21 @@ def test_reports_json_shape(tmp_path: Path) -> None:
         assert key in r
     assert r["url"] == "http://www.nxzw.gov.cn/a.txt" and r["published_on"] == "2021-01-21"
     assert r["versions"][0]["sha256"] == r["sha256"]
+
+
+def test_export_csv_and_json_one_row_per_cell(tmp_path: Path) -> None:
+    import csv
+
+    d = tmp_path / "d"
+    nianbao(d, "init")  # the built-in registry names the agency nx-jgsw
+    nianbao(d, "ingest", str(next(SEEDS.glob("000_*.txt"))))
+    out = tmp_path / "cells.csv"
+    assert nianbao(d, "export", "--format", "csv", "--out", str(out)).returncode == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    by_cell = {r["cell"]: r for r in rows}
+    assert by_cell["applications.new_received.natural_person"]["value"] == "1"
+    assert by_cell["applications.results_total.total"]["value"] == ""  # blank stays blank
+    assert by_cell["active_disclosure.procurement.amount"]["raw"] == "6410897"
+    js = json.loads(nianbao(d, "export", "--format", "json").stdout)["cells"]
+    assert len(js) == len(rows) and {r["agency_id"] for r in js} == {"nx-jgsw"}
+    assert next(r for r in js if r["cell"] == "applications.granted.total")["value"] == 1

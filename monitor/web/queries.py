@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive.models import Agency, Alert, Blob, Cell, Fetch, Report, ReportFile, ReportVersion
+from archive.models import Agency, Alert, Blob, Fetch, Report, ReportFile, ReportVersion
 from archive.record import ALERT_KINDS, iter_cells
 from archive.store import Archive
 
@@ -283,25 +283,7 @@ class WebData:
 
     def stats_rows(self) -> list[dict[str, Any]]:
         """The ``nianbao export`` cells: one row per latest report version and cell."""
-        rows: list[dict[str, Any]] = []
-        with self.archive.Session() as s:
-            q = (select(Agency.id, Agency.name, Report.year, ReportVersion.seq,
-                        ReportVersion.template, ReportVersion.sha256, Cell.path, Cell.value,
-                        Cell.raw, Cell.yuan)
-                 .join(Report, Report.agency_id == Agency.id)
-                 .join(ReportVersion, ReportVersion.report_id == Report.id)
-                 .join(Cell, Cell.version_id == ReportVersion.id)
-                 .where(ReportVersion.id.in_(select(func.max(ReportVersion.id))
-                                             .group_by(ReportVersion.report_id)))
-                 .order_by(Agency.id, Report.year, Cell.id))
-            for r in s.execute(q):
-                value = r[7]
-                if value is not None and float(value).is_integer():
-                    value = int(value)
-                rows.append({"agency_id": r[0], "agency": r[1], "year": r[2], "version": r[3],
-                             "template": r[4], "sha256": r[5], "cell": r[6], "value": value,
-                             "raw": r[8], "yuan": r[9]})
-        return rows
+        return self.archive.export_cells()
 
 
 def _mark_changes(lines: list[dict[str, Any]]) -> None:
