@@ -66,7 +66,7 @@ def _fill_pending(row: list[str], col: int, pending: dict[int, tuple[str, int]])
 
 def _int_attr(cell: Tag, name: str) -> int:
     try:
-        return max(1, min(int(str(cell.get(name, 1)).strip() or 1), 1000))
+        return max(1, min(int(str(cell.get(name) or "1").strip() or 1), 1000))
     except ValueError:
         return 1
 

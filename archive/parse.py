@@ -346,10 +346,10 @@ class _Parser:
             label = row.label
             # ----- context switches
             if row.paragraph and not row.values:
-                for key, rx in _SECTION_PATTERNS:
+                for section, rx in _SECTION_PATTERNS:
                     if len(label) <= 40 and rx.match(label):
                         context = {"active_disclosure": "t2", "applications": "t3",
-                                   "review_litigation": "t4"}.get(key)
+                                   "review_litigation": "t4"}.get(section)
                         pending = []
             if "统计指标" in label:
                 context = "legacy"
@@ -376,10 +376,10 @@ class _Parser:
             if context == "t2":
                 hit = _t2_key(label, self.template)
                 if hit and (row.values or not row.paragraph):
-                    key, cols = hit
+                    t2key, cols = hit
                     self.present["t2"] = True
-                    vals = self.fit(row, row.values, len(cols), f"表二 {key}", None)
-                    self.put_t2(key, cols, vals, row)
+                    vals = self.fit(row, row.values, len(cols), f"表二 {t2key}", None)
+                    self.put_t2(t2key, cols, vals, row)
                     continue
             if context in ("t3", "t2", None) and row.values or (context == "t3" and not row.paragraph):
                 key = t3_key(label, prev_t3) if label else None

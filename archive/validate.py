@@ -256,8 +256,10 @@ def legacy_sum(rec: Record, ctx: Context) -> Iterator[Finding]:
                 children.append(child)
         if not children:
             continue
-        s = sum(n(c.get("value")) if not isinstance(c.get("value"), float) else c["value"]
-                for c in children)
+        s: float = 0
+        for c in children:
+            v = c.get("value")
+            s += v if isinstance(v, float) else n(v)
         if s != row["value"]:
             parts = " + ".join(str(c.get("value") if c.get("value") is not None else "空")
                                for c in children)
