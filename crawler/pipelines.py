@@ -47,6 +47,7 @@ class IngestPipeline:
         sp: Any = spider or self.crawler.spider
         ps = sp.portals[item["portal"]]
         try:
+            assert self.pool is not None, "opened before items arrive"
             status = await maybe_deferred_to_future(
                 deferToThreadPool(reactor, self.pool, self._ingest, sp.store, item))
             ps.reports.add((item["agency"], item["year"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
 
@@ -17,7 +17,7 @@ class Progress:
         self.bytes = 0
         self.unreachable = 0
         self._p: RichProgress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def start(self, portals: int) -> None:
         if not self.enabled:

@@ -58,7 +58,7 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
     with a.Session() as s:
         rows = list(s.scalars(select(PortalCrawl).where(PortalCrawl.started_at >= started)
                               .order_by(PortalCrawl.portal)))
-        out = [{"portal": r.portal, "outcome": r.outcome, "reason": r.reason,
+        out: list[dict[str, Any]] = [{"portal": r.portal, "outcome": r.outcome, "reason": r.reason,
                 "requests": r.requests, "reports_found": r.reports_found,
                 "agency_ids": r.agency_ids} for r in rows]
     bad = [r for r in out if r["outcome"] == "unreachable"]

@@ -12,6 +12,7 @@ import io
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 SEED_AGENCIES = ["自治区机关事务管理局", "沙坡头区机关事务局", "中卫市机关事务服务中心",
                  "自治区信访局", "自治区人民政府办公厅"]
@@ -32,9 +33,14 @@ def _try_render(agency: str, year: int, fmt: str, seed: int) -> bytes | None:
         from archive.samples import sample_record, template_for
     except ImportError:
         return None
-    rec = sample_record(agency, year, template_for(year), seed)
-    data = render(rec, fmt)
-    if fmt == "html":  # the article body only; the portal wraps it in its own page
+    return served_bytes(render, sample_record(agency, year, template_for(year), seed), fmt)
+
+
+def served_bytes(render: Any, rec: Any, fmt: str) -> bytes:
+    """The report as a portal serves it: the article body for html (the portal wraps it
+    in its own page), else the file itself."""
+    data: bytes = render(rec, fmt)
+    if fmt == "html":
         text = data.decode("utf-8")
         start = text.find("<div class=\"Custom_UnionStyle\">")
         end = text.rfind("</div></div></div>")

@@ -19,6 +19,7 @@ from typing import Any
 from archive.record import Record, get_path
 from archive.registry import builtin_registry
 
+from .content import served_bytes
 from .farm import Farm
 from .portal import Portal, SimReport
 from .profiles import PROFILES
@@ -157,14 +158,7 @@ def fragment(rec: Record, fmt: str) -> bytes:
     """The report as a portal serves it: the article body for html, else the file."""
     from archive.render import render
 
-    data = render(rec, fmt)
-    if fmt == "html":  # the portal wraps the article body in its own page
-        text = data.decode("utf-8")
-        start = text.find("<div class=\"Custom_UnionStyle\">")
-        end = text.rfind("</div></div></div>")
-        if start >= 0 and end > start:
-            data = text[start + len("<div class=\"Custom_UnionStyle\">"):end].encode("utf-8")
-    return data
+    return served_bytes(render, rec, fmt)
 
 
 @dataclass

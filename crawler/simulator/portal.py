@@ -98,7 +98,7 @@ class Portal:
     def __init__(self, farm: Farm, index: int, ip: str, agencies: list[tuple[str, str]],
                  rng: random.Random, formats: tuple[str, ...] | None = None):
         if formats:
-            self.formats = formats  # type: ignore[assignment]
+            self.formats = formats
         self.farm = farm
         self.index = index
         self.ip = ip

@@ -28,7 +28,7 @@ class Base(Portal):
     """Shared layout helpers: home page, report placement, detail pages."""
 
     column_text = "政府信息公开年报"
-    formats = ("html", "pdf", "docx", "both", "pdf", "html")
+    formats: tuple[str, ...] = ("html", "pdf", "docx", "both", "pdf", "html")
 
     def build(self) -> None:
         rng = self.rng

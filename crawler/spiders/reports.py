@@ -54,6 +54,10 @@ def portal_key(url: str) -> str:
 
 class ReportsSpider(scrapy.Spider):
     name = "reports"
+    archive: Archive
+    store: CrawlStore
+    budget: int
+    progress: Progress
 
     def __init__(self, agency: str | None = None, data_dir: str | None = None, **kw: Any):
         super().__init__(**kw)
