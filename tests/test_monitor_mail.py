@@ -152,8 +152,10 @@ def test_server_down_fails_softly_then_delivers_once(tmp_path: Path) -> None:
         assert row.sent_at is not None and row.last_error is None and row.attempts == 3
 
 
-@pytest.mark.timeout(120)
-def test_sigkill_in_the_middle_of_sending_loses_and_repeats_nothing(tmp_path: Path) -> None:
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("command", [("alerts", "send"), ("run", "--no-crawl")])
+def test_sigkill_in_the_middle_of_sending_loses_and_repeats_nothing(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
     data = tmp_path / "data"
     sink = Sink()
     configure(data, sink.port)
@@ -161,7 +163,7 @@ def test_sigkill_in_the_middle_of_sending_loses_and_repeats_nothing(tmp_path: Pa
     sink.start(stall_on=2)  # takes the 2nd message's content, never answers
     try:
         proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data),
-                                 "alerts", "send"], stdout=subprocess.PIPE,
+                                 *command], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
         assert sink.stalled.wait(60), "the sender never reached the 2nd message"
         os.kill(proc.pid, signal.SIGKILL)
@@ -171,7 +173,7 @@ def test_sigkill_in_the_middle_of_sending_loses_and_repeats_nothing(tmp_path: Pa
     assert len(sink.raw) == 1
     sink.start()  # the server is back, behaving normally
     try:
-        out = nianbao(data, "alerts", "send")
+        out = nianbao(data, *command)
         assert out.returncode == 0, out.stderr
     finally:
         sink.stop()
