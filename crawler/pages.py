@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -127,10 +127,55 @@ def links(sel: Selector, url: str) -> list[Link]:
             continue
         parent = a.xpath("..")
         context = " ".join(parent.xpath(".//text()").getall()) if parent else ""
-        out.append(Link(urljoin(base, href), " ".join(a.xpath(".//text()").getall()).strip(),
+        out.append(Link(viewer_target(urljoin(base, href)), " ".join(a.xpath(".//text()").getall()).strip(),
                         a.attrib.get("title", ""), context,
                         "download" in a.attrib or "appendix" in a.attrib))
     return out
+
+
+def viewer_target(url: str) -> str:
+    """A pdf.js viewer link (``viewer.html?file=/x.pdf``) stands for the file it shows."""
+    u = urlsplit(url)
+    if "file=" not in u.query:
+        return url
+    f = parse_qs(u.query).get("file")
+    if f and FILE_EXT.search(urlsplit(f[0]).path):
+        return urljoin(url, f[0].strip())
+    return url
+
+
+def embedded_links(sel: Selector, url: str) -> list[Link]:
+    """Files shown in the page (``<iframe>``/``<embed>``/``<object>``, pdf.js viewer):
+    some portals publish the report only that way, with no ``<a>`` to it."""
+    base = base_url(sel, url)
+    out = []
+    for el in sel.xpath("//iframe[@src]|//embed[@src]|//object[@data]"):
+        src = (el.attrib.get("src") or el.attrib.get("data") or "").strip()
+        if not src or src.startswith(("javascript:", "about:")):
+            continue
+        target = viewer_target(urljoin(base, src)).split("#")[0]
+        if FILE_EXT.search(urlsplit(target).path):
+            out.append(Link(target, "", el.attrib.get("title", ""), "", download=True))
+    return out
+
+
+_JS_LOCATION = re.compile(
+    r"(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=\s*[\"']([^\"']+)[\"']"
+    r"|location\.replace\(\s*[\"']([^\"']+)[\"']", re.I)
+_META_REFRESH = re.compile(
+    r"<meta[^>]+http-equiv=[\"']?refresh[\"']?[^>]*content=[\"']?\s*\d+\s*;\s*url\s*=\s*"
+    r"[\"']?([^\"'>\s]+)", re.I)
+
+
+def script_redirect(text: str, url: str) -> str | None:
+    """Where a stub page sends a browser: ``window.location``/``location.replace`` in a
+    script, or a meta refresh (also inside ``<noscript>``, which Scrapy ignores)."""
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S | re.I):
+        m = _JS_LOCATION.search(script)
+        if m:
+            return urljoin(url, (m.group(1) or m.group(2)).strip())
+    m2 = _META_REFRESH.search(text)
+    return urljoin(url, m2.group(1).strip()) if m2 else None
 
 
 def js_links(text: str, url: str, base: str | None = None) -> list[Link]:

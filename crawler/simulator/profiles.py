@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import math
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -449,3 +450,125 @@ PROFILES: dict[str, type[Base]] = {
     "trs_classic": TrsClassic, "trs_1based": TrsOneBased, "hanweb_jpage": Hanweb,
     "json_api": JsonApi, "hostile": Hostile, "challenge": Challenge, "closed": Closed,
 }
+
+
+# ---------------------------------------------------------------- hard cases (portals.md §6)
+
+
+class RobotsMissing(TrsClassic):
+    """robots.txt answers 404 (absent): no rules, so everything may be fetched."""
+
+    profile = "robots_404"
+    robots_status = 404
+
+    def dispatch(self, req: Request) -> Response | str:
+        if req.path == "/robots.txt":
+            with self.lock:
+                self.requests += 1
+            body = f"<html><body><h1>{self.robots_status}</h1></body></html>".encode()
+            return Response(self.robots_status, body, static=False)
+        return super().dispatch(req)
+
+
+class RobotsForbidden(RobotsMissing):
+    """robots.txt answers 403 (a WAF guarding it): read as "no rules", like a 404."""
+
+    profile = "robots_403"
+    robots_status = 403
+
+
+class BrowserOnly(TrsClassic):
+    """A WAF that answers 403 to non-browser User-Agents (Scrapy, python-requests, curl)."""
+
+    profile = "ua_gate"
+    column_text = "年度报告"
+    BOTS = ("scrapy", "python", "curl", "wget", "go-http", "java/", "okhttp", "httpclient")
+
+    def route(self, req: Request) -> Response:
+        ua = req.headers.get("user-agent", "")
+        if not ua.startswith("Mozilla/") or any(b in ua.lower() for b in self.BOTS):
+            return Response(403, b"<html><body><h1>403 Forbidden</h1></body></html>",
+                            static=False)
+        return super().route(req)
+
+
+class EmbeddedPdf(TrsClassic):
+    """The PDF shown in the page: pdf.js ``viewer.html?file=``, ``<embed>``, ``<iframe>``."""
+
+    profile = "embedded_pdf"
+    formats = ("pdf", "both", "html")
+    VIEWER = "/pdfjs/web/viewer.html"
+
+    def place(self, r: SimReport) -> None:
+        super().place(r)
+        if r.file_path:
+            r.file_path = r.file_path[:-4] + ".pdf"  # no ".PDF" here: the viewer is the case
+            r.attachment = r.attachment[:-4] + ".pdf" if r.attachment else None
+            self.styles = getattr(self, "styles", {})
+            self.styles[r.doc_id] = len(self.styles) % 3  # each way, in turn
+
+    def attach_html(self, r: SimReport) -> str:
+        if not r.attachment or not r.file_path:
+            return ""
+        style = self.styles[r.doc_id]
+        viewer = f"{self.VIEWER}?file={quote(r.file_path, safe='')}"
+        if style == 0:
+            return f"<iframe src=\"{viewer}\" width=\"100%\" height=\"900\"></iframe>"
+        if style == 1:
+            return (f"<embed src=\"{r.attachment}\" type=\"application/pdf\" width=\"100%\" "
+                    "height=\"900\">")
+        return (f"<p><a href=\"{viewer}\" target=\"_blank\">在线阅读</a></p>"
+                f"<iframe src=\"{r.attachment}#toolbar=0\" width=\"100%\"></iframe>")
+
+    def route(self, req: Request) -> Response:
+        if req.path == self.VIEWER:
+            return Response(body=page("PDF.js viewer", "<div id=\"viewerContainer\"></div>"
+                                      "<script src=\"viewer.js\"></script>").encode())
+        return super().route(req)
+
+
+class DualUrl(TrsClassic):
+    """Each article reachable as ``…/index.html`` and as ``…/`` (pinned block vs list)."""
+
+    profile = "dual_url"
+    formats = ("html",)
+
+    def place(self, r: SimReport) -> None:
+        super().place(r)
+        r.detail = r.detail[: -len(".html")] + "/index.html"
+
+    def items(self, dir_: str, year: int | None) -> list[tuple[str, str, dt.date]]:
+        out = super().items(dir_, year)
+        pinned = [(r.title, r.detail[: -len("index.html")], r.posted) for r in self.live()[:2]]
+        return pinned + out
+
+    def route(self, req: Request) -> Response:
+        if req.path.endswith("/") and self.report_by_path(req.path + "index.html"):
+            req = replace(req, path=req.path + "index.html")  # the log keeps the asked path
+        return super().route(req)
+
+
+class ScriptRedirect(TrsClassic):
+    """The 年报 link lands on a stub that moves on by ``window.location`` (and a
+    ``<noscript>`` meta refresh) to where the list really is."""
+
+    profile = "js_redirect"
+    column = "/xxgk/gknb/"
+    stub = "/zfxxgknb/index.html"
+
+    def route(self, req: Request) -> Response:
+        if req.path in ("/", "/index.html"):
+            return self.home(self.stub)
+        if req.path in (self.stub, "/zfxxgknb/"):
+            target = self.column + self.list_name(0)
+            body = (f"<script type=\"text/javascript\">window.location.href = \"{target}\";"
+                    f"</script><noscript><meta http-equiv=\"refresh\" content=\"0; "
+                    f"url={target}\"></noscript>")
+            return Response(body=page("正在跳转", body).encode())
+        return super().route(req)
+
+
+PROFILES.update({
+    "robots_404": RobotsMissing, "robots_403": RobotsForbidden, "ua_gate": BrowserOnly,
+    "embedded_pdf": EmbeddedPdf, "dual_url": DualUrl, "js_redirect": ScriptRedirect,
+})

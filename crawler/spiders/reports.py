@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import Request, signals
@@ -32,11 +33,13 @@ from ..pages import (
     attachment_rank,
     clean,
     decode,
+    embedded_links,
     is_attachment,
     js_links,
     links,
     posted_date,
     report_year,
+    script_redirect,
     selector,
     sniff_kind,
 )
@@ -128,7 +131,7 @@ class ReportsSpider(scrapy.Spider):
             meta: dict[str, Any] | None = None, priority: int = 0) -> Request | None:
         """A request of this portal, deduplicated and counted so the portal knows when it
         is done; None when already seen or over the page budget."""
-        key = method + " " + url + (" " + body.decode("utf-8", "replace") if body else "")
+        key = method + " " + same_page(url) + (" " + body.decode("utf-8", "replace") if body else "")
         if key in ps.seen:
             return None
         if ps.scheduled >= self.budget and kind in ("list", "api", "column", "root"):
@@ -236,6 +239,11 @@ class ReportsSpider(scrapy.Spider):
         sel = selector(response.body, _declared(response))
         cols = [u for u in column_links(sel, response.url) if netloc(u) in self.allowed_netlocs]
         if not cols:
+            hops = response.meta.get("hops", 0)
+            target = script_redirect(decode(response.body, _declared(response)), response.url)
+            if target and netloc(target) in self.allowed_netlocs and hops < 3:
+                yield self.req(ps, target, "root", meta={"hops": hops + 1})  # JS-only home
+                return
             ps.no_column = f"首页上没有找到政府信息公开年报栏目：{response.url}"
             ps.listing_ok += 1
             yield from self.listing(ps, response, first=True)  # reports linked from home?
@@ -256,6 +264,12 @@ class ReportsSpider(scrapy.Spider):
             ps.listing_ok += 1
         useful = bool(lst.items or lst.subcolumns or (lst.follows and lst.adapter != "generic"))
         if response.meta["kind"] == "column":
+            hops = response.meta.get("hops", 0)
+            target = None if useful else script_redirect(text, response.url)
+            if target and netloc(target) in self.allowed_netlocs and hops < 3:
+                keep = {k: v for k, v in response.meta.items() if k in ("candidate", "remembered")}
+                yield self.req(ps, target, "column", meta={**keep, "hops": hops + 1})
+                return  # a stub moving on by window.location / <noscript> meta refresh
             if not useful and response.meta.get("remembered") and not ps.tried_root:
                 ps.tried_root = True
                 yield self.req(ps, ps.root, "root")
@@ -324,7 +338,8 @@ class ReportsSpider(scrapy.Spider):
         posted = posted_date(text) or m.get("list_date")
         base = sel.xpath("//base/@href").get()
         cands = [link for link in links(sel, response.url) + js_links(
-            text, response.url, response.urljoin(base) if base else None) if is_attachment(link)]
+            text, response.url, response.urljoin(base) if base else None)
+            + embedded_links(sel, response.url) if is_attachment(link)]
         seen: set[str] = set()
         cands = [c for c in cands if not (c.url in seen or seen.add(c.url))]  # type: ignore[func-returns-value]
         cands.sort(key=lambda c: attachment_rank(c, title))
@@ -387,6 +402,13 @@ class ReportsSpider(scrapy.Spider):
                 ps.pending = 0
                 self.maybe_finish(ps)
         self.progress.stop()
+
+
+def same_page(url: str) -> str:
+    """One key for ``…/index.html`` and ``…/`` (and host case), which serve the same page."""
+    u = urlsplit(url)
+    path = re.sub(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", "/", u.path, flags=re.I)
+    return urlunsplit((u.scheme, u.netloc.lower(), path, u.query, ""))
 
 
 def is_attachment_url(path: str) -> bool:

@@ -1,0 +1,83 @@
+"""Hard cases of ``portals.md`` §6 the main farm does not cover, one simulated portal each.
+
+robots.txt absent (404) or forbidden (403); a WAF answering 403 to non-browser
+User-Agents; reports shown only through ``<iframe>``/``<embed>``/pdf.js ``?file=``; the
+same article linked as ``…/index.html`` and ``…/``; a 年报 link landing on a stub that
+moves on by ``window.location`` / ``<noscript>`` meta refresh. Users rely on every report
+being archived under the right agency and year, and the crawler staying on the portals.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from portal_sim import crawl, reports
+
+from crawler.simulator import Farm
+
+pytestmark = pytest.mark.slow
+
+PROFILES = ["robots_404", "robots_403", "ua_gate", "embedded_pdf", "dual_url", "js_redirect"]
+
+
+def status_for(url: str, ua: str) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": ua}),
+                                    timeout=10) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_hard_case_portals(tmp_path: Path) -> None:
+    with Farm(len(PROFILES), profiles=PROFILES, seed=11) as farm:
+        by_profile = {p.profile: p for p in farm.portals}
+        gate = by_profile["ua_gate"]
+        # the simulator really gates: a script's User-Agent is refused, a browser's is not
+        assert status_for(gate.root, "python-requests/2.32") == 403
+        assert status_for(gate.root, "Scrapy/2.13 (+https://scrapy.org)") == 403
+        assert status_for(gate.root, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120") == 200
+        assert status_for(by_profile["robots_403"].url("/robots.txt"), "Mozilla/5.0") == 403
+        farm.clear_log()
+
+        reg = farm.write_registry(tmp_path / "registry.yaml")
+        data = tmp_path / "data"
+        rc, out, stderr = crawl(data, reg)
+        assert rc == 0, stderr[-3000:]
+        rows = {p["portal"]: p for p in out["portals"]}
+        for p in farm.portals:
+            assert rows[p.root]["outcome"] == "ok", (p.profile, rows[p.root])
+
+        expected = farm.expected()
+        got = reports(data)
+        assert set(got) == set(expected)  # every report, under its agency and year
+        for key, (portal, r) in expected.items():
+            g = got[key]
+            roles = sorted(f["role"] for f in g["files"])
+            assert roles == (["attachment", "page"] if r.has_file else ["page"]), (key, roles)
+            assert len(g["versions"]) == 1, key
+            if portal.profile == "dual_url":
+                assert g["url"] in (portal.url(r.detail),
+                                    portal.url(r.detail[: -len("index.html")])), key
+            else:
+                assert g["url"] == farm.primary_url(portal, r), key
+
+        allowed = farm.allowed_hosts()
+        assert [e for e in farm.log if e.host not in allowed] == []
+        assert [e for e in farm.log if e.host == gate.host and e.status == 403] == []
+        # embedded PDFs are fetched from the file itself, not through the viewer page
+        emb = by_profile["embedded_pdf"]
+        assert set(emb.styles.values()) == {0, 1, 2}  # type: ignore[attr-defined]
+        assert not [e for e in farm.log if e.host == emb.host and "viewer" in e.path]
+        # the article linked two ways is fetched once
+        dual = by_profile["dual_url"]
+        for r in dual.reports:
+            forms = (r.detail, r.detail[: -len("index.html")])
+            hits = [e for e in farm.log if e.host == dual.host and e.path in forms]
+            assert len(hits) == 1, (r.detail, hits)
+        # the stub was followed to the real list, and that list is remembered
+        red = by_profile["js_redirect"]
+        assert any(e.host == red.host and e.path == red.stub for e in farm.log)
