@@ -3,7 +3,8 @@
 robots.txt absent (404) or forbidden (403); a WAF answering 403 to non-browser
 User-Agents; reports shown only through ``<iframe>``/``<embed>``/pdf.js ``?file=``; the
 same article linked as ``…/index.html`` and ``…/``; a 年报 link landing on a stub that
-moves on by ``window.location`` / ``<noscript>`` meta refresh. Users rely on every report
+moves on by ``window.location`` / ``<noscript>`` meta refresh; a list served as JSONP.
+Users rely on every report
 being archived under the right agency and year, and the crawler staying on the portals.
 """
 
@@ -20,7 +21,8 @@ from crawler.simulator import Farm
 
 pytestmark = pytest.mark.slow
 
-PROFILES = ["robots_404", "robots_403", "ua_gate", "embedded_pdf", "dual_url", "js_redirect"]
+PROFILES = ["robots_404", "robots_403", "ua_gate", "embedded_pdf", "dual_url", "js_redirect",
+            "jsonp_api"]
 
 
 def status_for(url: str, ua: str) -> int:
@@ -81,3 +83,39 @@ def test_hard_case_portals(tmp_path: Path) -> None:
         # the stub was followed to the real list, and that list is remembered
         red = by_profile["js_redirect"]
         assert any(e.host == red.host and e.path == red.stub for e in farm.log)
+        # the JSONP list was paged to its end with the callback the page names
+        jp = by_profile["jsonp_api"]
+        api = [e for e in farm.log if e.host == jp.host and e.path == "/interface/list.jsp"]
+        assert len(api) == -(-(len(jp.live()) + len(jp.noise)) // jp.per_page)
+
+
+def test_page_rules_for_the_hard_cases() -> None:
+    from parsel import Selector
+
+    from crawler.adapters import Follow, jsonp_api, jsonp_page
+    from crawler.pages import embedded_links, script_redirect, viewer_target
+
+    url = "http://gov.example/zwgk/nb/index.html"
+    assert viewer_target("http://gov.example/pdfjs/web/viewer.html?file=%2Fa%2Fnb.pdf") == \
+        "http://gov.example/a/nb.pdf"
+    assert viewer_target("http://gov.example/list.jsp?file=x") == "http://gov.example/list.jsp?file=x"
+    sel = Selector(text='<embed src="./nb.PDF" type="application/pdf"><iframe src="/map.html">'
+                        '</iframe><object data="/f/nb.pdf#page=2"></object>')
+    assert [x.url for x in embedded_links(sel, url)] == ["http://gov.example/zwgk/nb/nb.PDF",
+                                                          "http://gov.example/f/nb.pdf"]
+    assert script_redirect("<script>location.replace('../gknb/');</script>", url) == \
+        "http://gov.example/zwgk/gknb/"
+    assert script_redirect("<p>no redirect</p>", url) is None
+    lst = jsonp_api('<script>$.getJSON("/api/list?page=1&callback=?", draw)</script>', url,
+                    Selector(text="<html></html>"))
+    assert lst is not None and lst.follows[0].url == \
+        "http://gov.example/api/list?page=1&callback=jsonpCallback"
+    # no "total": keep paging while pages come back full
+    body = ('jsonpCallback({"data":{"rows":[{"title":"某局2023年政府信息公开工作年度报告",'
+            '"link":"/c/1.html","pubDate":"2024-01-20"}]}});').encode()
+    page1 = jsonp_page(body, lst.follows[0])
+    assert [(i.url, str(i.date)) for i in page1.items] == [("http://gov.example/c/1.html",
+                                                            "2024-01-20")]
+    assert page1.follows and "page=2" in page1.follows[0].url
+    assert not jsonp_page(b"jsonpCallback({\"data\":{\"rows\":[]}})", page1.follows[0]).follows
+    assert isinstance(lst.follows[0], Follow)

@@ -572,3 +572,59 @@ PROFILES.update({
     "robots_404": RobotsMissing, "robots_403": RobotsForbidden, "ua_gate": BrowserOnly,
     "embedded_pdf": EmbeddedPdf, "dual_url": DualUrl, "js_redirect": ScriptRedirect,
 })
+
+
+class JsonpApi(Base):
+    """Client-rendered list over JSONP: ``$.ajax({url:…, dataType:"jsonp"})`` answered by
+    ``showList({...})`` (application/javascript), paged by ``pageno``."""
+
+    profile = "jsonp_api"
+    per_page = 3
+    column_text = "政府信息公开年报"
+    formats = ("html", "docx", "html")
+
+    @property
+    def channel(self) -> int:
+        return 5100 + self.index
+
+    def place(self, r: SimReport) -> None:
+        r.detail = f"/content/{r.posted:%Y%m}/{r.doc_id}.html"
+        if r.has_file:
+            ext = r.fmt if r.fmt in ("docx", "doc") else "pdf"
+            r.file_path = f"/uploadfiles/{r.posted:%Y%m}/{r.doc_id}.{ext}"
+            r.attachment = r.file_path
+
+    def route(self, req: Request) -> Response:
+        if req.path in ("/", "/index.html"):
+            return self.home("/zwgk/nb/index.html")
+        got = self.common(req)
+        if got is not None:
+            return got
+        if req.path == "/zwgk/nb/index.html":
+            body = (f"<ul id=\"list\"></ul><div id=\"pager\"></div><script>function load(n){{"
+                    f"$.ajax({{url: \"/interface/list.jsp?channelid={self.channel}&pagesize="
+                    f"{self.per_page}&pageno=1\", dataType: \"jsonp\", jsonpCallback: "
+                    f"\"showList\"}});}} load(1);</script>")
+            return Response(body=page("政府信息公开年报", body).encode())
+        if req.path == "/interface/list.jsp":
+            if req.query.get("channelid") != str(self.channel):
+                return Response(body=b"showList({\"total\":0,\"list\":[]})",
+                                ctype="application/javascript", static=False)
+            cb = req.query.get("callback") or "showList"
+            size, no = int(req.query.get("pagesize", 10)), int(req.query.get("pageno", 1))
+            rows = [(r.title, r.detail, r.posted) for r in self.live()] + self.noise
+            chunk = rows[(no - 1) * size: no * size]
+            out = {"total": len(rows), "pageno": no, "list": [
+                {"title": t, "url": u, "time": f"{d:%Y-%m-%d}"} for t, u, d in chunk]}
+            body = f"{cb}({json.dumps(out, ensure_ascii=False)});"
+            return Response(body=body.encode(), ctype="application/javascript;charset=utf-8",
+                            static=False)
+        return not_found()
+
+    def detail(self, r: SimReport) -> str:
+        attach = (f"<p>附件：<a href=\"{r.attachment}\">{html.escape(r.title)}</a></p>"
+                  if r.attachment else "")
+        return self.detail_html(r, attach)
+
+
+PROFILES["jsonp_api"] = JsonpApi

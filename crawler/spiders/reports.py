@@ -26,7 +26,7 @@ from archive.config import resolve_data_dir
 from archive.models import Agency
 from archive.store import Archive
 
-from ..adapters import Follow, Item, column_links, json_page, parse_listing
+from ..adapters import Follow, Item, column_links, json_page, jsonp_page, parse_listing
 from ..downloadermiddlewares.conditional import describe_exception
 from ..downloadermiddlewares.guard import netloc
 from ..pages import (
@@ -291,8 +291,8 @@ class ReportsSpider(scrapy.Spider):
     def parse_api(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         f: Follow = response.meta["follow"]
         ps.listing_ok += 1
-        if f.adapter == "json":
-            lst = json_page(response.body, f)
+        if f.adapter in ("json", "jsonp"):
+            lst = (json_page if f.adapter == "json" else jsonp_page)(response.body, f)
             yield from self.items(ps, lst.items, response.url)
             for nf in lst.follows:
                 yield self.follow(ps, nf)
