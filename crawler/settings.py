@@ -51,6 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.downloadermiddlewares.retry.BackoffRetry": 550,
+    "crawler.downloadermiddlewares.challenge.ChallengeSolver": 560,
     "crawler.downloadermiddlewares.conditional.ConditionalRequests": 580,
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}

@@ -3,7 +3,8 @@
 robots.txt absent (404) or forbidden (403); a WAF answering 403 to non-browser
 User-Agents; reports shown only through ``<iframe>``/``<embed>``/pdf.js ``?file=``; the
 same article linked as ``…/index.html`` and ``…/``; a 年报 link landing on a stub that
-moves on by ``window.location`` / ``<noscript>`` meta refresh; a list served as JSONP.
+moves on by ``window.location`` / ``<noscript>`` meta refresh; a list served as JSONP; a 412 JavaScript cookie challenge whose cookie
+expires mid-crawl (passed with headless Chromium).
 Users rely on every report
 being archived under the right agency and year, and the crawler staying on the portals.
 """
@@ -22,7 +23,7 @@ from crawler.simulator import Farm
 pytestmark = pytest.mark.slow
 
 PROFILES = ["robots_404", "robots_403", "ua_gate", "embedded_pdf", "dual_url", "js_redirect",
-            "jsonp_api"]
+            "jsonp_api", "challenge_js"]
 
 
 def status_for(url: str, ua: str) -> int:
@@ -87,6 +88,10 @@ def test_hard_case_portals(tmp_path: Path) -> None:
         jp = by_profile["jsonp_api"]
         api = [e for e in farm.log if e.host == jp.host and e.path == "/interface/list.jsp"]
         assert len(api) == -(-(len(jp.live()) + len(jp.noise)) // jp.per_page)
+        # the 412 cookie challenge was passed, and passed again when the cookie expired
+        ch = by_profile["challenge_js"]
+        passed = [n for n, used in ch.tokens.items() if used]  # type: ignore[attr-defined]
+        assert len(passed) >= 2, ch.tokens  # type: ignore[attr-defined]
 
 
 def test_page_rules_for_the_hard_cases() -> None:

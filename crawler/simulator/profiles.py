@@ -628,3 +628,26 @@ class JsonpApi(Base):
 
 
 PROFILES["jsonp_api"] = JsonpApi
+
+
+class ExpiringChallenge(TrsClassic):
+    """A 412 JS cookie challenge a browser passes; each cookie expires after a few
+    requests, so a crawl meets the challenge again midway."""
+
+    profile = "challenge_js"
+    uses = 10
+
+    def route(self, req: Request) -> Response:
+        tokens: dict[str, int] = self.__dict__.setdefault("tokens", {})
+        n, _, v = req.cookies.get("nbchk", "").partition(".")
+        if n.isdigit() and v == str(int(n) * 7 + 3) and tokens.get(n, self.uses) < self.uses:
+            tokens[n] += 1
+            return super().route(req)
+        n = str(1000 + 37 * len(tokens))
+        tokens[n] = 0
+        body = (f"<html><head><script>var n={n};document.cookie=\"nbchk=\"+n+\".\"+(n*7+3)"
+                "+\"; path=/\";location.reload();</script></head><body></body></html>")
+        return Response(412, body.encode(), static=False)
+
+
+PROFILES["challenge_js"] = ExpiringChallenge
