@@ -3,10 +3,10 @@
 robots.txt absent (404) or forbidden (403); a WAF answering 403 to non-browser
 User-Agents; reports shown only through ``<iframe>``/``<embed>``/pdf.js ``?file=``; the
 same article linked as ``…/index.html`` and ``…/``; a 年报 link landing on a stub that
-moves on by ``window.location`` / ``<noscript>`` meta refresh; a list served as JSONP; a 412 JavaScript cookie challenge whose cookie
-expires mid-crawl (passed with headless Chromium).
-Users rely on every report
-being archived under the right agency and year, and the crawler staying on the portals.
+moves on by ``window.location`` / ``<noscript>`` meta refresh; a list served as JSONP; a
+412 JavaScript cookie challenge whose cookie expires mid-crawl (passed with headless
+Chromium). Users rely on every report being archived under the right agency and year,
+and the crawler staying on the portals.
 """
 
 from __future__ import annotations
