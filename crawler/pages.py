@@ -126,6 +126,8 @@ def links(sel: Selector, url: str) -> list[Link]:
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         parent = a.xpath("..")
+        if parent and parent[0].root.tag in ("td", "th"):  # table lists: date in another cell
+            parent = a.xpath("ancestor::tr[1]") or parent
         context = " ".join(parent.xpath(".//text()").getall()) if parent else ""
         out.append(Link(viewer_target(urljoin(base, href)), " ".join(a.xpath(".//text()").getall()).strip(),
                         a.attrib.get("title", ""), context,
@@ -207,6 +209,13 @@ def attachment_rank(link: Link, title: str) -> tuple[int, int]:
     named = 0 if (report_year(says) or "年报" in says or "年度报告" in says or "文字版" in says
                   or (title and clean(title) in says)) else 1
     return named, REPORT_EXT_RANK.get(ext, 9)
+
+
+def may_be_report(link: Link) -> bool:
+    """Spreadsheets and archives (.xls/.zip/.rar…) sit beside a report but never are it; an
+    .ofd (a layout copy nothing here can read) must not displace the HTML or PDF report."""
+    m = FILE_EXT.search(link.url)
+    return not m or m.group(1).lower() in ("pdf", "docx", "doc", "wps")
 
 
 def sniff_kind(body: bytes) -> str:

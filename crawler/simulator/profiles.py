@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import html
 import json
@@ -651,3 +652,63 @@ class ExpiringChallenge(TrsClassic):
 
 
 PROFILES["challenge_js"] = ExpiringChallenge
+
+
+class DecoyGzip(TrsClassic):
+    """Everything gzip-encoded though no ``Accept-Encoding`` was sent; list rows carrying a
+    索引号 ``2026-02-00018`` beside a ``2026年08月30日`` date, detail pages with no 发布时间;
+    ``.xls/.zip/.rar/.ofd`` decoys labelled like the report beside the real file."""
+
+    profile = "decoy_gzip"
+    formats = ("pdf", "html", "docx", "both")
+    DECOYS = (("xls", "统计表", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1decoy-xls"),
+              ("zip", "（打包下载）", b"PK\x03\x04decoy-zip"),
+              ("rar", "（压缩包）", b"Rar!\x1a\x07\x00decoy-rar"),
+              ("ofd", "（版式文件）", b"PK\x03\x04decoy-ofd"))
+
+    def decoy_paths(self, r: SimReport) -> list[tuple[str, str, bytes]]:
+        stem = r.detail[: -len(".html")]
+        return [(f"{stem}_{n}.{ext}", label, data) for n, (ext, label, data)
+                in enumerate(self.DECOYS)]
+
+    def detail(self, r: SimReport) -> str:
+        made = r.posted - dt.timedelta(days=4)
+        decoys = "".join(f"<p><a href=\"{p.rsplit('/', 1)[1]}\">附件{n + 1}：{html.escape(r.title)}"
+                         f"{label}</a></p>" for n, (p, label, _) in enumerate(self.decoy_paths(r)))
+        body = r.file_bytes("html").decode("utf-8") if r.fmt in ("html", "both") else (
+            f"<p>{html.escape(r.title)}全文详见附件。</p>")
+        meta = (f"<div class=\"xxgk\">索引号：{made:%Y-%m}-{r.doc_id % 100000:05d} "
+                f"成文日期：{made.year}年{made.month:02d}月{made.day:02d}日</div>")
+        return page(r.title, f"{meta}<div class=\"TRS_Editor\">{body}</div>{decoys}"
+                             f"{self.attach_html(r)}")
+
+    def list_page(self, dir_: str, k: int, year: int | None) -> Response:
+        items = self.items(dir_, year)
+        count = max(1, math.ceil(len(items) / self.per_page))
+        if k >= count:
+            return not_found()
+        rows = []
+        for n, (title, href, d) in enumerate(items[k * self.per_page:(k + 1) * self.per_page]):
+            made = d - dt.timedelta(days=4)
+            rows.append(f"<tr><td>{made:%Y-%m}-{k * 10 + n:05d}</td><td><a href=\"{href}\">"
+                        f"{html.escape(title)}</a></td><td>{d.year}年{d.month:02d}月{d.day:02d}日"
+                        f"</td></tr>")
+        body = f"<table class=\"list\">{''.join(rows)}</table>{self.pager(k, count)}"
+        return Response(body=page("政府信息公开年报", body).encode())
+
+    def route(self, req: Request) -> Response:
+        for r in self.live():
+            for p, _, data in self.decoy_paths(r):
+                if p == req.path:
+                    return self.gzip(Response(body=data, ctype="application/octet-stream"))
+        return self.gzip(super().route(req))
+
+    @staticmethod
+    def gzip(resp: Response) -> Response:
+        if resp.status != 200 or not resp.body or resp.stream_size:
+            return resp
+        return replace(resp, body=gzip.compress(resp.body, mtime=0),
+                       headers={**resp.headers, "Content-Encoding": "gzip"})
+
+
+PROFILES["decoy_gzip"] = DecoyGzip

@@ -37,6 +37,7 @@ from ..pages import (
     is_attachment,
     js_links,
     links,
+    may_be_report,
     posted_date,
     report_year,
     script_redirect,
@@ -339,7 +340,7 @@ class ReportsSpider(scrapy.Spider):
         base = sel.xpath("//base/@href").get()
         cands = [link for link in links(sel, response.url) + js_links(
             text, response.url, response.urljoin(base) if base else None)
-            + embedded_links(sel, response.url) if is_attachment(link)]
+            + embedded_links(sel, response.url) if is_attachment(link) and may_be_report(link)]
         seen: set[str] = set()
         cands = [c for c in cands if not (c.url in seen or seen.add(c.url))]  # type: ignore[func-returns-value]
         cands.sort(key=lambda c: attachment_rank(c, title))

@@ -1,0 +1,65 @@
+"""More hard cases of ``portals.md`` §6, one simulated portal each.
+
+Every response gzip-encoded though the crawler never asked for it; list rows whose
+索引号 ``2025-01-00018`` looks like a date beside the real ``2025年01月20日``, on detail
+pages with no 发布时间; ``.xls/.zip/.rar/.ofd`` decoys labelled like the report beside the
+real file (an .ofd copy is ignored). Users rely on the report itself (not a spreadsheet or archive) being archived
+with its posting date, and on the archived digest being that of the file they can open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from portal_sim import crawl, reports
+
+from crawler.simulator import Farm
+
+pytestmark = pytest.mark.slow
+
+PROFILES = ["decoy_gzip"]
+
+
+def test_hard_case_portals_2(tmp_path: Path) -> None:
+    with Farm(len(PROFILES), profiles=PROFILES, seed=12) as farm:
+        by_profile = {p.profile: p for p in farm.portals}
+        reg = farm.write_registry(tmp_path / "registry.yaml")
+        data = tmp_path / "data"
+        rc, out, stderr = crawl(data, reg)
+        assert rc == 0, stderr[-3000:]
+        rows = {p["portal"]: p for p in out["portals"]}
+        for p in farm.portals:
+            assert rows[p.root]["outcome"] == "ok", (p.profile, rows[p.root])
+
+        expected = farm.expected()
+        got = reports(data)
+        assert set(got) == set(expected)
+        for key, (portal, r) in expected.items():
+            g = got[key]
+            assert g["url"] == farm.primary_url(portal, r), key  # never a decoy
+            assert g["posted_on"] == r.posted.isoformat(), key  # not the 索引号, not 成文日期
+            roles = sorted(f["role"] for f in g["files"])
+            assert roles == (["attachment", "page"] if r.has_file else ["page"]), (key, roles)
+            assert len(g["versions"]) == 1, key
+            if r.has_file:  # the digest of the decoded file, not of the gzip stream
+                att = next(f for f in g["files"] if f["role"] == "attachment")
+                assert att["sha256"] == hashlib.sha256(r.file_bytes()).hexdigest(), key
+
+        dec = by_profile["decoy_gzip"]
+        assert {r.fmt for r in dec.reports} >= {"pdf", "html"}
+        fetched = {e.path for e in farm.log if e.host == dec.host}
+        assert not [p for p in fetched if p.rsplit(".", 1)[-1] in ("xls", "zip", "rar", "ofd")]
+        assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
+
+
+def test_decoys_are_never_the_report() -> None:
+    from crawler.pages import Link, may_be_report, parse_date
+
+    assert parse_date("2025-01-00018 2025年01月20日") == parse_date("2025-01-20")
+    for ext in ("xls", "xlsx", "zip", "rar", "7z", "ZIP", "ofd"):
+        assert not may_be_report(Link(f"http://g.example/a/nb.{ext}", "年度报告", "", ""))
+    for ext in ("pdf", "PDF", "docx", "doc", "wps"):
+        assert may_be_report(Link(f"http://g.example/a/nb.{ext}", "年度报告", "", ""))
+    assert may_be_report(Link("http://g.example/downfile.jsp?id=3", "下载", "", ""))
