@@ -6,7 +6,9 @@ test away. The spider and the CMS adapters build on these.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -44,8 +46,11 @@ def decode(body: bytes, declared: str | None = None) -> str:
     else GB18030/UTF-8 guessing (portals label GBK pages utf-8 and vice versa)."""
     tried: list[str] = []
     meta = _CHARSET_META.search(body[:4096])
-    for enc in (normalize_encoding(declared), normalize_encoding(meta.group(1).decode())
-                if meta else None, "utf-8", "gb18030"):
+    encs = [normalize_encoding(declared), normalize_encoding(meta.group(1).decode())
+            if meta else None]
+    # latin-1 decodes any bytes: a page labelled iso-8859-1 (error pages) is guessed first
+    encs = [e for e in encs if not _latin(e)] + ["utf-8", "gb18030"]
+    for enc in encs:
         if not enc or enc in tried:
             continue
         tried.append(enc)
@@ -54,6 +59,23 @@ def decode(body: bytes, declared: str | None = None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     return body.decode("gb18030", errors="replace")
+
+
+def _latin(enc: str | None) -> bool:
+    try:
+        return bool(enc) and codecs.lookup(enc or "").name in ("iso8859-1", "cp1252", "latin-1")
+    except LookupError:
+        return False
+
+
+_ERROR_PAGE = re.compile(r"页面不存在|已被删除|页面找不到|找不到页面|无法找到|404|NotFound", re.I)
+
+
+def error_page(text: str) -> bool:
+    """A 200 page that only says "页面不存在": a dead link, never a report."""
+    text = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", "", text)
+    visible = clean(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+    return len(visible) < 200 and bool(_ERROR_PAGE.search(visible))
 
 
 def selector(body: bytes, declared: str | None = None) -> Selector:

@@ -1,5 +1,7 @@
 """More hard cases of ``portals.md`` §6, one simulated portal each.
 
+A county list carrying its towns' own reports (towns not in the registry); a listed
+report whose page is a 200 "页面不存在" labelled ``charset=iso-8859-1``.
 Every response gzip-encoded though the crawler never asked for it; list rows whose
 索引号 ``2025-01-00018`` looks like a date beside the real ``2025年01月20日``, on detail
 pages with no 发布时间; ``.xls/.zip/.rar/.ofd`` decoys labelled like the report beside the
@@ -19,7 +21,7 @@ from crawler.simulator import Farm
 
 pytestmark = pytest.mark.slow
 
-PROFILES = ["decoy_gzip"]
+PROFILES = ["towns_dead", "decoy_gzip"]
 
 
 def test_hard_case_portals_2(tmp_path: Path) -> None:
@@ -52,11 +54,22 @@ def test_hard_case_portals_2(tmp_path: Path) -> None:
         fetched = {e.path for e in farm.log if e.host == dec.host}
         assert not [p for p in fetched if p.rsplit(".", 1)[-1] in ("xls", "zip", "rar", "ofd")]
         assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
+        # towns' own reports on the county list are not filed under the county
+        towns = by_profile["towns_dead"]
+        assert towns.agencies[0][1].endswith("县人民政府")
+        archived = {f["url"] for g in got.values() for f in g["files"]}
+        assert not [u for u in archived if "/xzjd/" in u]
+        assert not [e for e in farm.log if e.host == towns.host and "/xzjd/" in e.path]
+        # the 200 "页面不存在" page (iso-8859-1) of a listed report is not archived as one
+        assert towns.url(towns.dead) not in archived  # type: ignore[attr-defined]
 
 
 def test_decoys_are_never_the_report() -> None:
-    from crawler.pages import Link, may_be_report, parse_date
+    from crawler.pages import Link, decode, error_page, may_be_report, parse_date
 
+    gone = "<html><body><h2>对不起，您访问的页面不存在！</h2></body></html>".encode()
+    assert error_page(decode(gone, "iso-8859-1"))
+    assert not error_page("<p>" + "某县2024年政府信息公开工作年度报告。" * 20 + "</p>")
     assert parse_date("2025-01-00018 2025年01月20日") == parse_date("2025-01-20")
     for ext in ("xls", "xlsx", "zip", "rar", "7z", "ZIP", "ofd"):
         assert not may_be_report(Link(f"http://g.example/a/nb.{ext}", "年度报告", "", ""))

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from .content import report_file, report_title
 from .portal import Portal, Request, Response, SimReport, not_found
 
 CTYPES = {"pdf": "application/pdf", "docx":
@@ -712,3 +713,43 @@ class DecoyGzip(TrsClassic):
 
 
 PROFILES["decoy_gzip"] = DecoyGzip
+
+
+class TownsDeadLink(TrsClassic):
+    """A county list that also carries its towns' own reports (``XX县城关镇…``,
+    ``XX县人民政府东关街道办事处…``; the towns are not in the registry), and a row whose page
+    is gone: a 200 "页面不存在" page labelled ``charset=iso-8859-1``."""
+
+    profile = "towns_dead"
+    formats = ("html", "pdf")
+    TOWNS = ("城关镇", "人民政府东关街道办事处", "青山乡")
+
+    def build(self) -> None:
+        super().build()
+        a0 = self.agencies[0][1]
+        county = a0.removesuffix("人民政府")
+        self.towns: dict[str, str] = {}
+        for i, town in enumerate(self.TOWNS):
+            year = 2024 - i
+            title = f"{county}{town}{year}年政府信息公开工作年度报告"
+            path = f"/xzjd/{year + 1}01/t{year + 1}0120_{self.index}{i}.html"
+            self.towns[path] = title
+            self.noise.append((title, path, dt.date(year + 1, 1, 20)))
+        old = min(r.year for r in self.reports if r.agency == a0) - 1
+        self.dead = f"/zfxxgk/zfxxgknb/{old + 1}01/t{old + 1}0115_{self.index}99.html"
+        self.noise.append((report_title(a0, old), self.dead, dt.date(old + 1, 1, 15)))
+
+    def route(self, req: Request) -> Response:
+        if req.path == self.dead:
+            return Response(body="<html><body><h2>对不起，您访问的页面不存在或已被删除！</h2>"
+                                 "</body></html>".encode(), ctype="text/html; charset=iso-8859-1",
+                            static=False)
+        if req.path in self.towns:
+            title = self.towns[req.path]
+            at = title.index("年政府") - 4
+            body = report_file(title[:at], int(title[at:at + 4]), "html", 0).decode("utf-8")
+            return Response(body=page(title, f"<div class=\"TRS_Editor\">{body}</div>").encode())
+        return super().route(req)
+
+
+PROFILES["towns_dead"] = TownsDeadLink

@@ -34,6 +34,7 @@ from ..pages import (
     clean,
     decode,
     embedded_links,
+    error_page,
     is_attachment,
     js_links,
     links,
@@ -122,6 +123,10 @@ class ReportsSpider(scrapy.Spider):
         t = clean(title)
         for name, aid in self.names:
             if name and name in t:
+                # "XX县人民政府城关街道办事处2024年…" is a town's own report, not the county's
+                rest = t[t.index(name) + len(name):]
+                if SUB_UNIT.match(rest):
+                    return None
                 return aid
         return None
 
@@ -332,6 +337,9 @@ class ReportsSpider(scrapy.Spider):
             yield from self.parse_file(ps, response)
             return
         text = decode(body, _declared(response))
+        if error_page(text):  # a 200 "页面不存在": the listed page is gone
+            log.info("dead report link (error page): %s", response.url)
+            return
         sel = selector(body, _declared(response))
         title = clean(sel.xpath("//meta[@name='ArticleTitle']/@content").get()) or m["title"]
         year = report_year(title) or m["year"]
@@ -403,6 +411,10 @@ class ReportsSpider(scrapy.Spider):
                 ps.pending = 0
                 self.maybe_finish(ps)
         self.progress.stop()
+
+
+SUB_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:镇|乡|街道办事处|街道|苏木)(?:人民政府)?"
+                      r"(?:19|20)\d{2}")
 
 
 def same_page(url: str) -> str:
