@@ -1,7 +1,9 @@
 """More hard cases of ``portals.md`` §6, one simulated portal each.
 
 A county list carrying its towns' own reports (towns not in the registry); a listed
-report whose page is a 200 "页面不存在" labelled ``charset=iso-8859-1``.
+report whose page is a 200 "页面不存在" labelled ``charset=iso-8859-1``; an old
+column URL that 301s to another domain or to the homepage; Hanweb's dataproxy.jsp
+answering an empty datastore when the Referer is missing.
 Every response gzip-encoded though the crawler never asked for it; list rows whose
 索引号 ``2025-01-00018`` looks like a date beside the real ``2025年01月20日``, on detail
 pages with no 发布时间; ``.xls/.zip/.rar/.ofd`` decoys labelled like the report beside the
@@ -12,6 +14,7 @@ with its posting date, and on the archived digest being that of the file they ca
 from __future__ import annotations
 
 import hashlib
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,12 +24,24 @@ from crawler.simulator import Farm
 
 pytestmark = pytest.mark.slow
 
-PROFILES = ["towns_dead", "decoy_gzip"]
+PROFILES = ["towns_dead", "decoy_gzip", "moved_301", "hanweb_jpage"]
 
 
 def test_hard_case_portals_2(tmp_path: Path) -> None:
     with Farm(len(PROFILES), profiles=PROFILES, seed=12) as farm:
         by_profile = {p.profile: p for p in farm.portals}
+        # Hanweb's dataproxy.jsp answers an empty datastore unless the Referer is sent
+        hw = by_profile["hanweb_jpage"]
+        form = (f"col=1&webid=3&path=/&columnid={hw.col}&sourceContentType=1"  # type: ignore[attr-defined]
+                f"&unitid={hw.unit}&permissiontype=0").encode()  # type: ignore[attr-defined]
+        proxy = hw.url("/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=3&perpage=1")
+        heads = {"X-Requested-With": "XMLHttpRequest", "User-Agent": "Mozilla/5.0"}
+        for referer, records in ((None, False), (hw.root, True)):
+            h = {**heads, **({"Referer": referer} if referer else {})}
+            with urllib.request.urlopen(urllib.request.Request(proxy, data=form, headers=h),
+                                        timeout=10) as resp:
+                assert ("<record" in resp.read().decode("utf-8")) is records, referer
+        farm.clear_log()
         reg = farm.write_registry(tmp_path / "registry.yaml")
         data = tmp_path / "data"
         rc, out, stderr = crawl(data, reg)
@@ -62,6 +77,24 @@ def test_hard_case_portals_2(tmp_path: Path) -> None:
         assert not [e for e in farm.log if e.host == towns.host and "/xzjd/" in e.path]
         # the 200 "页面不存在" page (iso-8859-1) of a listed report is not archived as one
         assert towns.url(towns.dead) not in archived  # type: ignore[attr-defined]
+
+        # the old column now 301s to another domain / the homepage: not followed off-host,
+        # the column is found again from the homepage, nothing is taken for removed
+        mv = by_profile["moved_301"]
+        old_col = mv.column  # type: ignore[attr-defined]
+        mv.move_column("/xxgk/nianbao/")  # type: ignore[attr-defined]
+        farm.clear_log()
+        rc, out, stderr = crawl(data, reg)
+        assert rc == 0, stderr[-3000:]
+        rows = {p["portal"]: p for p in out["portals"]}
+        assert rows[mv.root]["outcome"] == "ok", rows[mv.root]
+        assert any(e.host == mv.host and e.path.startswith(old_col) and e.status == 301
+                   for e in farm.log), [(e.path, e.status) for e in farm.log if e.host == mv.host]
+        assert any(e.host == mv.host and e.path.startswith("/xxgk/nianbao/") for e in farm.log)
+        assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
+        again = reports(data)
+        assert set(again) == set(expected)
+        assert all(not g.get("removed_on") for g in again.values())
 
 
 def test_decoys_are_never_the_report() -> None:

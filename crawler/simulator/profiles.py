@@ -753,3 +753,30 @@ class TownsDeadLink(TrsClassic):
 
 
 PROFILES["towns_dead"] = TownsDeadLink
+
+
+class MovedColumn(TrsClassic):
+    """After :meth:`move_column`, the old column answers 301: its index to another domain
+    (the farm's trap), its other pages to the homepage; report pages stay where they were."""
+
+    profile = "moved_301"
+
+    def move_column(self, column: str) -> None:
+        with self.lock:
+            self.old_columns = [*getattr(self, "old_columns", []), self.column]
+            self.column = column
+
+    def route(self, req: Request) -> Response:
+        got = self.common(req)
+        if got is not None:
+            return got
+        for old in getattr(self, "old_columns", []):
+            if req.path.startswith(old) and not req.path.startswith(self.column):
+                rest = req.path[len(old):]
+                to = (self.farm.trap_url + "/zwgk/" if rest in ("", "index.html")
+                      else self.url("/"))
+                return Response(301, b"", headers={"Location": to}, static=False)
+        return super().route(req)
+
+
+PROFILES["moved_301"] = MovedColumn
