@@ -230,6 +230,8 @@ def attachment_rank(link: Link, title: str) -> tuple[int, int]:
     says = clean(link.label)
     named = 0 if (report_year(says) or "年报" in says or "年度报告" in says or "文字版" in says
                   or (title and clean(title) in says)) else 1
+    if "图片版" in says or "扫描版" in says:  # an image-only copy: the text version comes first
+        named = 2
     return named, REPORT_EXT_RANK.get(ext, 9)
 
 

@@ -98,7 +98,7 @@ def test_hard_case_portals_2(tmp_path: Path) -> None:
 
 
 def test_decoys_are_never_the_report() -> None:
-    from crawler.pages import Link, decode, error_page, may_be_report, parse_date
+    from crawler.pages import Link, attachment_rank, decode, error_page, may_be_report, parse_date
 
     gone = "<html><body><h2>对不起，您访问的页面不存在！</h2></body></html>".encode()
     assert error_page(decode(gone, "iso-8859-1"))
@@ -109,3 +109,8 @@ def test_decoys_are_never_the_report() -> None:
     for ext in ("pdf", "PDF", "docx", "doc", "wps"):
         assert may_be_report(Link(f"http://g.example/a/nb.{ext}", "年度报告", "", ""))
     assert may_be_report(Link("http://g.example/downfile.jsp?id=3", "下载", "", ""))
+    # 图片版 (an image-only PDF) beside the 文字版: the text version is the report
+    title = "某县2024年政府信息公开工作年度报告"
+    both = [Link("http://g.example/a/img.pdf", f"{title}（图片版）", "", ""),
+            Link("http://g.example/a/txt.pdf", f"{title}（文字版）", "", "")]
+    assert sorted(both, key=lambda c: attachment_rank(c, title))[0].url.endswith("txt.pdf")
