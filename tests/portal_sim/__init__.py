@@ -65,3 +65,26 @@ def listing_requests(farm: Farm) -> int:
     reportish = report_paths(farm)
     return sum(1 for e in farm.log if (e.host, e.path) not in reportish
                and e.path not in ("/robots.txt", "/", "/index.html"))
+
+
+def crawl_farm_once(farm: Farm, tmp_path: Path) -> tuple[Path, dict[str, Any], dict[
+        tuple[str, int], Any], dict[tuple[str, int], dict[str, Any]]]:
+    """Crawl the whole farm once and check what every hard-case test relies on: each
+    portal ok, every expected report archived once under its agency and year, with the
+    page (and its attachment when it has one). Returns (data dir, crawl JSON, expected,
+    archived) for the test's own checks."""
+    reg = farm.write_registry(tmp_path / "registry.yaml")
+    data = tmp_path / "data"
+    rc, out, stderr = crawl(data, reg)
+    assert rc == 0, stderr[-3000:]
+    rows = {p["portal"]: p for p in out["portals"]}
+    for p in farm.portals:
+        assert rows[p.root]["outcome"] == "ok", (p.profile, rows[p.root])
+    expected = farm.expected()
+    got = reports(data)
+    assert set(got) == set(expected)  # every report, under its agency and year
+    for key, (_portal, r) in expected.items():
+        roles = sorted(f["role"] for f in got[key]["files"])
+        assert roles == (["attachment", "page"] if r.has_file else ["page"]), (key, roles)
+        assert len(got[key]["versions"]) == 1, key
+    return data, out, expected, got
