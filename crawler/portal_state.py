@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from archive.models import utcnow
 
@@ -42,6 +43,19 @@ class PortalState:
     gone: dict[str, str] = field(default_factory=dict)  # URL -> why removed (404/410)
     reports: set[tuple[str, int]] = field(default_factory=set)
     done: bool = False
+    scheme: str | None = None  # the scheme the portal answered on (after redirects)
+
+    def own_scheme(self, url: str) -> str:
+        """A link to this portal's host under the other scheme (both on default ports) is
+        the same page: fetch it under the scheme the portal answers, so it is one page, one
+        source and one conditional request, and an https-only site costs no redirect."""
+        u, home = urlsplit(url), urlsplit(self.root)
+        want = self.scheme or home.scheme
+        if (u.scheme == want or u.scheme not in ("http", "https") or u.port not in (None, 80, 443)
+                or home.port not in (None, 80, 443) or (u.hostname or "").lower()
+                != (home.hostname or "").lower()):
+            return url
+        return urlunsplit((want, u.hostname or "", u.path, u.query, u.fragment))
 
     @property
     def agency_ids(self) -> list[str]:

@@ -98,7 +98,7 @@ class ReportsSpider(scrapy.Spider):
             self.names.append((clean(a.name), a.id))
             for u in (a.portal, a.column):
                 if u:
-                    self.allowed_netlocs.add(netloc(u if "://" in u else "http://" + u))
+                    self.allowed_netlocs.update(twins(u if "://" in u else "http://" + u))
             if not a.portal or (self.agency_filter and a.id not in self.agency_filter):
                 continue
             key = portal_key(a.portal)
@@ -108,9 +108,11 @@ class ReportsSpider(scrapy.Spider):
             ps.agencies.append(AgencyInfo(a.id, a.name, a.column))
             if a.column and not ps.column:
                 ps.column = a.column
-            self.by_netloc[netloc(key)] = ps
+            for loc in twins(key):
+                self.by_netloc[loc] = ps
             if a.column:
-                self.by_netloc.setdefault(netloc(a.column), ps)
+                for loc in twins(a.column):
+                    self.by_netloc.setdefault(loc, ps)
         self.names.sort(key=lambda x: -len(x[0]))
 
     def portal_for(self, request: Request) -> PortalState | None:
@@ -137,6 +139,7 @@ class ReportsSpider(scrapy.Spider):
             meta: dict[str, Any] | None = None, priority: int = 0) -> Request | None:
         """A request of this portal, deduplicated and counted so the portal knows when it
         is done; None when already seen or over the page budget."""
+        url = ps.own_scheme(url)
         key = method + " " + same_page(url) + (" " + body.decode("utf-8", "replace") if body else "")
         if key in ps.seen:
             return None
@@ -167,6 +170,9 @@ class ReportsSpider(scrapy.Spider):
     def on_response(self, response: Response) -> list[Any]:
         ps = self.portals[response.meta["portal"]]
         kind = response.meta["kind"]
+        if ps.scheme is None and kind in ("root", "column") and \
+                netloc(response.url) in twins(ps.root):
+            ps.scheme = urlsplit(response.url).scheme
         out: list[Any] = []
         try:
             handler = {"root": self.parse_root, "column": self.parse_listing,
@@ -418,10 +424,24 @@ SUB_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:镇|乡|街道办事处|街道|
 
 
 def same_page(url: str) -> str:
-    """One key for ``…/index.html`` and ``…/`` (and host case), which serve the same page."""
+    """One key for ``…/index.html`` and ``…/``, host case, and the http/https twins on the
+    default ports, which all serve the same page."""
     u = urlsplit(url)
     path = re.sub(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", "/", u.path, flags=re.I)
-    return urlunsplit((u.scheme, u.netloc.lower(), path, u.query, ""))
+    loc = netloc(url)
+    if u.port in (None, 80, 443):
+        loc = loc.rsplit(":", 1)[0]
+    return urlunsplit(("", loc, path, u.query, ""))
+
+
+def twins(url: str) -> set[str]:
+    """The netlocs serving a URL's site: a host on a default port is the same site over
+    http and https (portals link both), an explicit other port is only itself."""
+    u = urlsplit(url)
+    if u.port in (None, 80, 443):
+        host = (u.hostname or "").lower()
+        return {f"{host}:80", f"{host}:443"}
+    return {netloc(url)}
 
 
 def is_attachment_url(path: str) -> bool:
