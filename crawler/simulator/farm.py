@@ -102,8 +102,12 @@ class Farm:
                     r.file_bytes("html")
                     if r.has_file:
                         r.file_bytes()
-        for p in self.portals:
-            p.start()
+        try:
+            for p in self.portals:
+                p.start()
+        except BaseException:  # e.g. a fixed port taken: leave no server behind
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
@@ -138,7 +142,7 @@ class Farm:
             self.log.clear()
 
     def allowed_hosts(self) -> set[str]:
-        return {p.host for p in self.portals}
+        return {h for p in self.portals for h in p.hosts}
 
     def requests_by_host(self) -> Counter[str]:
         return Counter(e.host for e in self.log)

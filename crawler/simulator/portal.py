@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import random
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -71,6 +72,7 @@ class Request:
     headers: dict[str, str]
     body: bytes
     cookies: dict[str, str]
+    scheme: str = "http"  # "https" when it came in over the portal's TLS server
 
 
 @dataclass
@@ -84,6 +86,11 @@ class Response:
     delay: float = 0.0
 
 
+class PortUnavailable(OSError):
+    """A portal that must listen on a fixed port (80/443) could not bind it: not root, or
+    another process holds it. Tests needing such a portal skip on this."""
+
+
 def not_found() -> Response:
     return Response(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode(),
                     static=False)
@@ -94,6 +101,8 @@ class Portal:
 
     profile = "base"
     robots = "User-agent: *\nDisallow: /search/\n"
+    http_port = 0  # 0: any free port; 80 puts the portal on the default port (URLs omit it)
+    tls_port: int | None = None  # also served over TLS on this port (443 for the default)
 
     def __init__(self, farm: Farm, index: int, ip: str, agencies: list[tuple[str, str]],
                  rng: random.Random, formats: tuple[str, ...] | None = None):
@@ -102,7 +111,7 @@ class Portal:
         self.farm = farm
         self.index = index
         self.ip = ip
-        self.port = 0
+        self.port = self.http_port
         self.agencies = agencies
         self.rng = rng
         self.reports: list[SimReport] = []
@@ -114,7 +123,7 @@ class Portal:
         self._fail_streak: dict[str, int] = {}
         self._validators: dict[str, tuple[str, str]] = {}
         self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._tls_server: ThreadingHTTPServer | None = None
         self.build()
 
     # ---------------------------------------------------------------- content
@@ -128,14 +137,34 @@ class Portal:
 
     @property
     def root(self) -> str:
-        return f"http://{self.ip}:{self.port}/"
+        return self.url("/")
 
     def url(self, path: str) -> str:
-        return f"http://{self.ip}:{self.port}{path}"
+        port = "" if self.port == 80 else f":{self.port}"
+        return f"http://{self.ip}{port}{path}"
+
+    def tls_url(self, path: str) -> str:
+        """The same page over the portal's TLS server."""
+        port = "" if self.tls_port == 443 else f":{self.tls_port}"
+        return f"https://{self.ip}{port}{path}"
 
     @property
     def host(self) -> str:
+        """How the farm's log names this portal's plain HTTP server."""
         return f"{self.ip}:{self.port}"
+
+    @property
+    def tls_host(self) -> str | None:
+        return f"{self.ip}:{self.tls_port}" if self.tls_port else None
+
+    @property
+    def hosts(self) -> set[str]:
+        """Every host:port this portal answers on (plain and TLS)."""
+        return {self.host} | ({self.tls_host} if self.tls_host else set())
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Server-side TLS context; profiles serving TLS override it."""
+        raise NotImplementedError
 
     def report_by_path(self, path: str) -> SimReport | None:
         for r in self.reports:
@@ -175,18 +204,43 @@ class Portal:
 
     def start(self) -> None:
         handler = type("Handler", (_Handler,), {"portal": self})
-        self._server = _Server((self.ip, self.port), handler)
-        self._server.daemon_threads = True
+        self._server = self._bind(self.port, handler)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1}, daemon=True)
-        self._thread.start()
+        if self.tls_port is not None:
+            try:
+                tls = self._bind(self.tls_port, type("TlsHandler", (_Handler,),
+                                                     {"portal": self, "tls": True}),
+                                 self.tls_context())
+            except BaseException:
+                self.stop()
+                raise
+            self.tls_port = tls.server_address[1]
+            self._tls_server = tls
+
+    def _bind(self, port: int, handler: type[_Handler],
+              tls: ssl.SSLContext | None = None) -> _Server:
+        try:
+            server = _Server((self.ip, port), handler)
+        except OSError as e:
+            if not port:
+                raise
+            raise PortUnavailable(e.errno, f"simulated portal {self.profile} needs "
+                                           f"{self.ip}:{port} and cannot bind it: {e}") from e
+        if tls is not None:  # the handshake happens on first read, in the request's thread
+            server.socket = tls.wrap_socket(server.socket, server_side=True,
+                                            do_handshake_on_connect=False)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                         daemon=True).start()
+        return server
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for attr in ("_server", "_tls_server"):
+            server = getattr(self, attr)
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+                setattr(self, attr, None)
 
     @property
     def up(self) -> bool:
@@ -221,6 +275,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     portal: Portal
+    tls = False  # this handler serves the portal's TLS server
     protocol_version = "HTTP/1.0"
     server_version = "nginx"
     sys_version = ""
@@ -237,6 +292,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._serve("POST")
 
+    @property
+    def log_host(self) -> str:
+        return (self.portal.tls_host or "") if self.tls else self.portal.host
+
     def _serve(self, method: str) -> None:
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -248,14 +307,14 @@ class _Handler(BaseHTTPRequestHandler):
                 k, v = c.strip().split("=", 1)
                 cookies[k] = v
         req = Request(method, parts.path, query, {k.lower(): v for k, v in self.headers.items()},
-                      body, cookies)
+                      body, cookies, "https" if self.tls else "http")
         try:
             resp = self.portal.dispatch(req)
         except Exception as e:  # noqa: BLE001 - a simulator bug must show as a 500
             resp = Response(500, f"simulator error: {e!r}".encode(), ctype="text/plain",
                             static=False)
         if isinstance(resp, str):
-            self.portal.farm.record(self.portal.host, method, req.path, resp)
+            self.portal.farm.record(self.log_host, method, req.path, resp)
         if resp == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
@@ -290,7 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
                 fresh = since is not None and since >= parsedate_to_datetime(lm)
             if fresh:
                 status, body = 304, b""
-        self.portal.farm.record(self.portal.host, method, req.path, status)
+        self.portal.farm.record(self.log_host, method, req.path, status)
         try:
             self.send_response(status)
             if status != 304:
