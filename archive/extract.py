@@ -84,6 +84,9 @@ def extract(data: bytes, *, content_type: str | None = None) -> Document:
         doc = extract_text(data)
     doc.meta.setdefault("format", kind)
     if not any(isinstance(b, Table) or b.text.strip() for b in doc.blocks):
+        if kind == "pdf":
+            raise ExtractionError("PDF 没有文字层（图片版/扫描件），无法提取数据；原文件已存档，"
+                                  "请人工查看，或向发布单位索取文字版")
         raise ExtractionError(f"{kind} 文件中没有可提取的文字（可能是扫描件）；需人工录入或 OCR")
     return doc
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from .blobs import BlobStore
 from .config import Settings, load_settings
@@ -143,11 +143,12 @@ class Archive:
             fetch_id = fetch.id
         try:
             doc = extract(data, content_type=content_type)
-        except ExtractionError as e:
-            return self._mark(fetch_id, sha, "unparseable", str(e))
-        except Exception as e:  # a parser bug must not stop a crawl; record it
-            return self._mark(fetch_id, sha, "unparseable",
-                              f"解析器内部错误（{type(e).__name__}: {e}）；请把该文件报告给开发者")
+        except Exception as e:  # a parser bug must not stop a crawl either; record it
+            why = str(e) if isinstance(e, ExtractionError) else \
+                f"解析器内部错误（{type(e).__name__}: {e}）；请把该文件报告给开发者"
+            res = self._mark(fetch_id, sha, "unparseable", why)
+            res.report_id = self._acknowledge(agency, year, posted_on, now)
+            return res
         with self.Session.begin() as s:
             given = s.get(Agency, agency) if agency else None
             if agency and given is None:
@@ -219,6 +220,28 @@ class Archive:
             f.parse_status = status
             f.parse_error = error
         return IngestResult(sha, status, fetch_id, error=error)
+
+    def _acknowledge(self, agency: str | None, year: int | None, posted_on: dt.date | None,
+                     now: dt.datetime) -> int | None:
+        """A file filed under a known agency and year that cannot be read (图片版, broken)
+        still shows the report was published: its ``Report`` row exists with no version,
+        so the monitor never calls it missing and judges lateness by its posting date."""
+        if not agency or year is None:
+            return None
+        with self.Session.begin() as s:
+            ag = s.get(Agency, agency)
+            if ag is None:
+                return None
+            report = s.scalar(select(Report).where(Report.agency_id == ag.id,
+                                                   Report.year == year))
+            if report is None:
+                report = Report(agency_id=ag.id, year=year, first_seen=now)
+                s.add(report)
+            if posted_on and (report.posted_on is None or posted_on < report.posted_on):
+                report.posted_on = posted_on
+            report.removed_on = None
+            s.flush()
+            return report.id
 
     def _blob_row(self, s: Session, sha: str, data: bytes) -> None:
         if s.get(Blob, sha) is None:
@@ -301,10 +324,12 @@ class Archive:
                 q = q.where(Report.year == year)
             if limit:
                 q = q.limit(limit)
-            return [self.report_json(r) for r in s.scalars(q) if r.versions]
+            return [self.report_json(r) for r in s.scalars(q)]
 
     @staticmethod
     def report_json(r: Report) -> dict[str, Any]:
+        if not r.versions:
+            return Archive._unreadable_json(r)
         latest = r.versions[-1]
         primary = next((f for f in latest.files if f.role == "attachment"), None) or (
             latest.files[0] if latest.files else None)
@@ -327,6 +352,38 @@ class Archive:
             "versions": [{"seq": v.seq, "sha256": v.sha256,
                           "first_seen": v.first_seen.isoformat(timespec="seconds")}
                          for v in r.versions],
+            "unreadable": None,
+        }
+
+    @staticmethod
+    def _unreadable_json(r: Report) -> dict[str, Any]:
+        """A report found but not readable (图片版, broken file): its files are the sources
+        filed under it, its reason the last parse error of its primary file."""
+        s = object_session(r)
+        assert s is not None, "a report read through a session"
+        srcs = list(s.scalars(select(Source).where(
+            Source.agency_id == r.agency_id, Source.year == r.year, Source.sha256.is_not(None))
+            .order_by(Source.id)))
+        live = [x for x in srcs if x.removed_on is None] or srcs
+        primary = next((x for x in live if x.role == "attachment"), None) or \
+            (live[0] if live else None)
+        reason = None
+        if primary is not None:
+            reason = s.scalar(select(Fetch.parse_error).where(
+                Fetch.url == primary.url, Fetch.parse_status == "unparseable")
+                .order_by(Fetch.id.desc()).limit(1))
+        return {
+            "id": r.id, "agency_id": r.agency_id, "agency": r.agency.name, "year": r.year,
+            "url": primary.url if primary else None,
+            "sha256": primary.sha256 if primary else None,
+            "first_seen": r.first_seen.isoformat(timespec="seconds"),
+            "posted_on": r.posted_on.isoformat() if r.posted_on else None,
+            "published_on": None,
+            "removed_on": r.removed_on.isoformat() if r.removed_on else None,
+            "template": None, "title": None, "findings": [], "errors": 0,
+            "files": [{"url": x.url, "sha256": x.sha256, "role": x.role} for x in live],
+            "versions": [],
+            "unreadable": reason or "报告文件无法解析",
         }
 
     EXPORT_FIELDS = ("agency_id", "agency", "year", "version", "template", "sha256", "cell",

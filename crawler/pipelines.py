@@ -64,28 +64,67 @@ class IngestPipeline:
 
     @staticmethod
     def _ingest(store: Any, item: dict[str, Any]) -> str:
-        """Runs on the ingest thread: archive the report, tie its sources to it."""
+        """Runs on the ingest thread: archive the report, tie its sources to it.
+
+        The best-ranked file is tried first, then the page's other report files (another
+        format before a 图片版), then the detail page itself when it carries the tables:
+        the first that parses is the report and the rest are archived beside it. A report
+        none of whose files can be read is still recorded as found (unreadable).
+        """
         archive = store.archive
-        agency, year, url = item["agency"], item["year"], item["url"]
+        agency, year = item["agency"], item["year"]
         page_url, page_body = item.get("page_url"), item.get("page_body")
-        if page_url == url:  # an HTML-only report: the page is the report itself
+        if page_url == item["url"]:  # an HTML-only report: the page is the report itself
             page_url = page_body = None
-        urls = [(url, item["role"])]
+        main = {"url": item["url"], "data": item["data"], "role": item["role"],
+                "content_type": item.get("content_type"),
+                "role_as_copy": item.get("role_as_copy", "other_format")}
+        copies = sorted(item.get("copies") or [], key=lambda c: c["role"] == "image_copy")
+        files = [main, *copies]
+        urls = [(f["url"], f["role"]) for f in files]
         if page_url:
             urls.append((page_url, "page"))
-        sha = hashlib.sha256(item["data"]).hexdigest()
-        if item["cached"] and store.has_version(agency, year, sha):
+        shas = [hashlib.sha256(f["data"]).hexdigest() for f in files]
+        if item["cached"] and (any(store.has_version(agency, year, x) for x in shas)
+                               or all(store.known_unparseable(x) for x in shas)):
             status = "unchanged"
         else:
-            extra = [(page_url, page_body, "page")] if page_url and page_body else []
-            res = archive.ingest(item["data"], url=url, agency=agency, year=year, status=200,
-                                 posted_on=item.get("posted"),
-                                 content_type=item.get("content_type"), role=item["role"],
-                                 extra_files=extra)
-            status = res.status
+            page = [(page_url, page_body, "page")] if page_url and page_body else []
+            tries: list[tuple[dict[str, Any], list[tuple[str | None, bytes, str]]]] = []
+            for i, f in enumerate(files):
+                others = [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
+                          for j, g in enumerate(files) if j != i]
+                tries.append((f, others + page))
+            if page_url and page_body and _has_tables(page_body):
+                tries.append(({"url": page_url, "data": page_body, "role": "page",
+                               "content_type": "text/html"},
+                              [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
+                               for j, g in enumerate(files)]))
+            status = "unparseable"
+            for f, extra in tries:
+                res = archive.ingest(f["data"], url=f["url"], agency=agency, year=year,
+                                     status=200, posted_on=item.get("posted"),
+                                     content_type=f.get("content_type"), role=f["role"],
+                                     extra_files=extra)
+                status = res.status
+                if status in ("unparseable", "not_report"):
+                    log.warning("%s: %s (%s)", f["url"], res.status, res.error)
+                    continue
+                break
             if page_url and page_body and not item.get("page_cached"):
                 store.page_fetch(page_url, page_body, 200)
-            if res.status in ("unparseable", "not_report"):
-                log.warning("%s: %s (%s)", url, res.status, res.error)
         store.claim(urls, agency, year, item.get("posted"))
         return status
+
+
+def _has_tables(page: bytes) -> bool:
+    """A detail page that itself carries the statistics tables can stand in for an
+    unreadable attachment; a "全文详见附件" stub cannot."""
+    from archive.document import fold
+    from archive.extract import extract
+    from archive.parse import detect_template
+
+    try:
+        return detect_template(fold(extract(page).text()))[0] != "unknown"
+    except Exception:  # noqa: BLE001 - an unreadable page is simply no fallback
+        return False

@@ -78,6 +78,12 @@ class CrawlStore:
                         ReportVersion.sha256 == sha))
             return s.scalar(q) is not None
 
+    def known_unparseable(self, sha: str) -> bool:
+        """These exact bytes were tried before and cannot be read: no need to again."""
+        with self.archive.Session() as s:
+            q = select(Fetch.id).where(Fetch.sha256 == sha, Fetch.parse_status == "unparseable")
+            return s.scalar(q.limit(1)) is not None
+
     def claim(self, urls: list[tuple[str, str]], agency_id: str, year: int,
               posted_on: dt.date | None) -> None:
         """Tie sources to their report and mark them (and the report) present."""

@@ -291,9 +291,8 @@ def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> li
         selectinload(ReportVersion.files), selectinload(ReportVersion.findings))
     reports = list(s.scalars(select(Report).options(versions)))
     by_agency: dict[str, dict[int, Report]] = {}
-    for r in reports:
-        if r.versions:
-            by_agency.setdefault(r.agency_id, {})[r.year] = r
+    for r in reports:  # one with no version was found but is unreadable: published all the same
+        by_agency.setdefault(r.agency_id, {})[r.year] = r
     wants: list[Want] = []
     for agency in agencies:
         mine = crawls_for(agency)
@@ -308,8 +307,11 @@ def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> li
                     wants.append(w)
         for year in sorted(have):
             report = have[year]
-            for w in (_removed(s, report, agency), _late(report, agency, mine, tz),
-                      _invalid(report, agency, report.versions[-1]), _changed(report, agency, tz)):
+            checks = [_removed(s, report, agency), _late(report, agency, mine, tz)]
+            if report.versions:
+                checks += [_invalid(report, agency, report.versions[-1]),
+                           _changed(report, agency, tz)]
+            for w in checks:
                 if w:
                     wants.append(w)
     w = _run_missed(s, archive, now)

@@ -167,7 +167,8 @@ def reports(ctx: Ctx, agency: str | None, year: int | None, limit: int | None,
 
     t = Table("id", "机关", "年度", "模板", "版本", "错误", "发现")
     for r in rows:
-        t.add_row(str(r["id"]), r["agency"], str(r["year"]), r["template"],
+        t.add_row(str(r["id"]), r["agency"], str(r["year"]),
+                  r["template"] or f"无法解析：{r['unreadable']}",
                   str(len(r["versions"])), str(r["errors"]), ",".join(sorted(set(r["findings"]))))
     Console().print(t)
 

@@ -124,16 +124,12 @@ def test_http_and_https_twins_are_one_site(tmp_path: Path) -> None:
         not_304 = [e for e in farm.log if e.status != 304]
         assert listing > 0 and len(not_304) <= 1.2 * listing, (len(not_304), listing)
         assert {e.status for e in farm.log if (e.host, e.path) in reportish} <= {304, 302}
-        # the other scheme: robots.txt, and for the https site the 301 of the first (remembered
-        # http) column request, which tells the crawler which scheme the portal answers
+        # the other scheme: robots.txt at most; the https site's remembered column is https
         assert [e.path for e in farm.log if e.host == twin.tls_host] in ([], ["/robots.txt"])
-        assert {e.status for e in farm.log if e.host == https.host
-                and e.path != "/robots.txt"} <= {301}
-        # nothing taken for removed: neither a report nor any of its pages and files.
-        # KNOWN CRAWLER BUG (fails as of 645f4ef): parse_listing records the listed link
-        # as-is in ``ps.present`` (``ps.present.add(it.url)``, not ``ps.own_scheme(it.url)``),
-        # so a report page listed only under the twin scheme is "不再出现在栏目列表中" on the
-        # second night and an html report without attachment is marked removed.
+        assert [(e.path, e.status) for e in farm.log if e.host == https.host
+                and e.path != "/robots.txt"] == []
+        # nothing taken for removed: neither a report nor any of its pages and files (a page
+        # listed only under the other scheme is still listed)
         db = sqlite3.connect(data / "nianbao.db")
         try:
             gone = db.execute("SELECT url, removed_reason FROM sources "

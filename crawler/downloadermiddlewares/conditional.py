@@ -77,7 +77,8 @@ class ConditionalRequests:
             store.cache(request.url, response.body,
                         etag.decode("latin-1") if etag else None,
                         lm.decode("latin-1") if lm else None,
-                        {"robots": "robots", "file": "attachment", "detail": "page"}.get(
+                        {"robots": "robots", "file": "attachment", "copy": "other_format",
+                         "detail": "page"}.get(
                             kind, "listing"))
         if not (response.status == 200 and kind in INGESTED):
             store.fetch(request.url, response.status)

@@ -142,8 +142,48 @@ def _pdf(text: str) -> bytes:
     return buf.getvalue()
 
 
+def image_pdf(pdf: bytes, dpi: int = 100) -> bytes:
+    """The 图片版 of a PDF: every page rasterised and saved as an image-only PDF, the way a
+    stamped and scanned report is published; there is no text layer to extract."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+                 for i in range(len(doc))]
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
+    return buf.getvalue()
+
+
+#: WPS 文字 files are Word 97 binaries in an OLE container; the one sample here is a
+#: LibreOffice-made .doc of a rendered record (the only converter-free source of one)
+WPS_SAMPLES = {("自治区信访局", 2021): "gov2021-xfj.doc"}
+
+
+def wps_file(agency: str, year: int) -> bytes:
+    name = WPS_SAMPLES.get((agency, year))
+    path = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "doc" / (name or "")
+    if name and path.is_file():
+        return path.read_bytes()
+    try:
+        from archive.render import render
+        from archive.samples import sample_record, template_for
+
+        return render(sample_record(agency, year, template_for(year), 0), "doc")
+    except Exception as e:
+        raise ValueError(f"no WPS sample for {agency} {year} and no converter ({e})") from e
+
+
 def report_file(agency: str, year: int, fmt: str, seed: int, revision: int = 0) -> bytes:
-    """The report as a file of the given format (html body fragment for "html")."""
+    """The report as a file of the given format (html body fragment for "html"; "scan"
+    is the image-only 图片版 PDF, "wps" a WPS 文字 file)."""
+    if fmt == "scan":
+        return image_pdf(report_file(agency, year, "pdf", seed, revision))
+    if fmt == "wps":
+        return wps_file(agency, year)
     got = _try_render(agency, year, fmt, seed + 1000 * revision)
     if got is not None:
         return got

@@ -780,3 +780,74 @@ class MovedColumn(TrsClassic):
 
 
 PROFILES["moved_301"] = MovedColumn
+
+
+class _ScanReport(SimReport):
+    """A report of the ``scan_wps`` portal: its own formats, and a 图片版 beside some."""
+
+    @property
+    def has_file(self) -> bool:
+        return self.fmt in ("scan", "scan_both", "wps")
+
+    def file_bytes(self, fmt: str | None = None) -> bytes:
+        fmt = fmt or {"scan_both": "pdf", "scan_html": "scan"}.get(self.fmt, self.fmt)
+        return super().file_bytes(fmt)
+
+
+class ScanWps(TrsClassic):
+    """One agency's reports as they come when nobody made them machine-readable: a .wps
+    only (WPS 文字, served as ``application/kswps``); an image-only PDF only, labelled like
+    any attachment; a 文字版 PDF beside its 图片版 (the 图片版 linked first); the report
+    inline on the page with a stamped 图片版 attached. The image-only one is posted late."""
+
+    profile = "scan_wps"
+    KINDS = {2021: "wps", 2022: "scan", 2023: "scan_both", 2024: "scan_html"}
+
+    def __init__(self, farm: Any, index: int, ip: str, agencies: list[tuple[str, str]],
+                 *a: Any, **kw: Any) -> None:
+        super().__init__(farm, index, ip, [(agencies[0][0], "自治区信访局")], *a, **kw)
+
+    def build(self) -> None:
+        aid, name = self.agencies[0]
+        for year, fmt in self.KINDS.items():
+            day = 10 if fmt == "scan" else 20  # the image-only one is posted after 31 Jan
+            posted = dt.date(year + 1, 2 if fmt == "scan" else 1, day)
+            r = _ScanReport(aid, name, year, fmt, self.index * 10000 + year, posted, seed=1)
+            self.place(r)
+            self.reports.append(r)
+
+    def place(self, r: SimReport) -> None:
+        super().place(r)
+        stem = r.detail.rsplit("/", 1)[0] + f"/P020{r.doc_id:09d}"
+        r.file_path = f"{stem}.{'wps' if r.fmt == 'wps' else 'pdf'}" if r.has_file else None
+        r.attachment = "./" + r.file_path.rsplit("/", 1)[1] if r.file_path else None
+
+    def image_path(self, r: SimReport) -> str | None:
+        return r.detail.replace(".html", "_tp.pdf") if r.fmt in ("scan_both", "scan_html") \
+            else None
+
+    def detail(self, r: SimReport) -> str:
+        t = html.escape(r.title)
+        img = self.image_path(r)
+        img_a = f"<p><a href=\"./{img.rsplit('/', 1)[1]}\">{t}（盖章图片版）</a></p>" if img else ""
+        if r.fmt == "scan_html":
+            return self.detail_html(replace(r, fmt="html"), img_a)
+        if r.fmt == "scan_both":
+            return self.detail_html(r, img_a + f"<p><a href=\"{r.attachment}\">{t}（文字版）</a></p>")
+        return self.detail_html(r, f"<p class=\"insertfileTag\"><a href=\"{r.attachment}\">"
+                                   f"附件：{t}.{r.attachment.rsplit('.', 1)[1]}</a></p>"
+                                if r.attachment else "")
+
+    def file_response(self, r: SimReport) -> Response:
+        if r.fmt == "wps":
+            return Response(body=r.file_bytes(), ctype="application/kswps")
+        return Response(body=r.file_bytes(), ctype=CTYPES["pdf"])
+
+    def route(self, req: Request) -> Response:
+        for r in self.live():
+            if self.image_path(r) == req.path:
+                return Response(body=r.file_bytes("scan"), ctype=CTYPES["pdf"])
+        return super().route(req)
+
+
+PROFILES["scan_wps"] = ScanWps

@@ -108,6 +108,8 @@ class ReportsSpider(scrapy.Spider):
             ps.agencies.append(AgencyInfo(a.id, a.name, a.column))
             if a.column and not ps.column:
                 ps.column = a.column
+                if netloc(a.column) in twins(key):  # the scheme it answered on last time
+                    ps.scheme = urlsplit(a.column).scheme
             for loc in twins(key):
                 self.by_netloc[loc] = ps
             if a.column:
@@ -177,7 +179,8 @@ class ReportsSpider(scrapy.Spider):
         try:
             handler = {"root": self.parse_root, "column": self.parse_listing,
                        "list": self.parse_listing, "api": self.parse_api,
-                       "detail": self.parse_detail, "file": self.parse_file}[kind]
+                       "detail": self.parse_detail, "file": self.parse_file,
+                       "copy": self.parse_copy}[kind]
             out = [x for x in handler(ps, response) if x is not None]
         except Exception as e:  # a page we cannot read must not stop the crawl
             log.exception("failed on %s", response.url)
@@ -201,7 +204,16 @@ class ReportsSpider(scrapy.Spider):
         return out
 
     def handle_error(self, ps: PortalState, kind: str, request: Request,
-                     failure: Failure) -> Iterable[Request | None]:
+                     failure: Failure) -> Iterable[Any]:
+        yield from self._handle_error(ps, kind, request, failure)
+        if kind in ("file", "copy") and "copies" in request.meta:
+            m = dict(request.meta)
+            if kind == "file":
+                m["file"] = None
+            yield self.next_copy(ps, m)  # the page's other files still get archived
+
+    def _handle_error(self, ps: PortalState, kind: str, request: Request,
+                      failure: Failure) -> Iterable[Request | None]:
         from scrapy.spidermiddlewares.httperror import HttpError
 
         status = None
@@ -234,6 +246,8 @@ class ReportsSpider(scrapy.Spider):
             ps.listing_failed.append(f"{reason}：{url}")
         elif kind == "detail" and status in (404, 410):
             ps.gone[url] = reason
+        elif kind == "copy" and status in (404, 410):
+            ps.gone[url] = reason  # the report itself came from its main file
         elif kind == "file" and status in (404, 410):
             ps.gone[url] = reason
             ps.errors.append(f"{reason}：{url}")
@@ -242,7 +256,7 @@ class ReportsSpider(scrapy.Spider):
                 log.info("%s", reason)
                 return
             ps.errors.append(f"{reason}：{url}")
-            if kind in ("detail", "file"):
+            if kind in ("detail", "file", "copy"):
                 ps.present.add(request.meta.get("page_url", url))
 
     # ------------------------------------------------------------ pages
@@ -329,7 +343,7 @@ class ReportsSpider(scrapy.Spider):
             if netloc(it.url) not in self.allowed_netlocs:
                 log.info("not following off-portal report link %s", it.url)
                 continue
-            ps.present.add(it.url)
+            ps.present.add(ps.own_scheme(it.url))
             path = urlsplit(it.url).path.lower()
             if is_attachment_url(path):
                 yield self.req(ps, it.url, "file", meta={**meta, "page_url": None})
@@ -362,7 +376,13 @@ class ReportsSpider(scrapy.Spider):
                 "page_url": response.url, "page_body": body,
                 "page_cached": bool(m.get("not_modified"))}
         if cands:
-            yield self.req(ps, cands[0].url, "file", meta=info, priority=2)
+            # the other report files of this page (图片版, another format) are archived
+            # beside it; a file naming another year belongs to that year's report
+            copies = [(c.url, copy_role(c)) for c in cands[1:]
+                      if report_year(c.label) in (None, year)][:MAX_COPIES]
+            yield self.req(ps, cands[0].url, "file", priority=2,
+                           meta={**info, "role_as_copy": copy_role(cands[0]),
+                                 "copies": copies, "got": []})
             return
         yield self.item(ps, response.url, body, "page", info, bool(m.get("not_modified")),
                         _ctype(response))
@@ -374,13 +394,49 @@ class ReportsSpider(scrapy.Spider):
             m["page_url"] = None
         if kind == "html" and m.get("page_body"):
             ps.errors.append(f"附件链接返回的是网页而不是文件：{response.url}")
-            return
-        ps.present.add(response.url)
+            m["file"] = None
+        else:
+            ps.present.add(response.url)
+            m["file"] = {"url": response.url, "data": response.body, "role": "attachment",
+                         "content_type": _ctype(response),
+                         "cached": bool(m.get("not_modified")),
+                         "role_as_copy": m.get("role_as_copy", "other_format")}
+        yield self.next_copy(ps, m)
+
+    def parse_copy(self, ps: PortalState, response: Response) -> Iterable[Any]:
+        m = dict(response.meta)
+        if sniff_kind(response.body) == "html":
+            log.info("copy link answered a web page, not a file: %s", response.url)
+        else:
+            ps.present.add(response.url)
+            m["got"] = [*m["got"], {"url": response.url, "data": response.body,
+                                    "role": m["copy_role"], "content_type": _ctype(response),
+                                    "cached": bool(m.get("not_modified"))}]
+        yield self.next_copy(ps, m)
+
+    def next_copy(self, ps: PortalState, m: dict[str, Any]) -> Any:
+        """Fetch the page's remaining report files one after another, then hand all of
+        them to the pipeline as one item, so they land in one version."""
+        copies = list(m.get("copies") or [])
+        while copies:
+            url, role = copies.pop(0)
+            keep = {k: v for k, v in m.items() if k in CHAIN_META}
+            r = self.req(ps, url, "copy", priority=2,
+                         meta={**keep, "copies": copies, "copy_role": role})
+            if r is not None:
+                return r
+        main, got = m.get("file"), list(m.get("got") or [])
+        if main is None and not got:
+            return None
+        if main is None:  # the main link failed: the best copy stands in for it
+            main = {**got.pop(0), "role": "attachment"}
         info = {"agency": m["agency"], "year": m["year"], "title": m.get("title"),
                 "posted": m.get("posted") or m.get("list_date"), "page_url": m.get("page_url"),
-                "page_body": m.get("page_body"), "page_cached": m.get("page_cached", True)}
-        yield self.item(ps, response.url, response.body, "attachment", info,
-                        bool(m.get("not_modified")), _ctype(response))
+                "page_body": m.get("page_body"), "page_cached": m.get("page_cached", True),
+                "copies": got, "role_as_copy": main.get("role_as_copy", "other_format")}
+        cached = main["cached"] and all(c["cached"] for c in got)
+        return self.item(ps, main["url"], main["data"], "attachment", info, cached,
+                         main["content_type"])
 
     def item(self, ps: PortalState, url: str, data: bytes, role: str, info: dict[str, Any],
              cached: bool, ctype: str | None) -> dict[str, Any]:
@@ -417,6 +473,20 @@ class ReportsSpider(scrapy.Spider):
                 ps.pending = 0
                 self.maybe_finish(ps)
         self.progress.stop()
+
+
+MAX_COPIES = 3  # more report files on one page than this are not copies of one report
+#: what a report's chain of file requests carries from its detail page
+CHAIN_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
+              "page_cached", "file", "got")
+
+
+def copy_role(link: Any) -> str:
+    """How a report file stands beside the report: an image-only 图片版/扫描版, or the same
+    report in another format (the role names of ``interfaces.md``)."""
+    says = clean(link.label)
+    return "image_copy" if ("图片版" in says or "扫描版" in says or "扫描件" in says) \
+        else "other_format"
 
 
 SUB_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:镇|乡|街道办事处|街道|苏木)(?:人民政府)?"

@@ -24,6 +24,7 @@ STATES: dict[str, str] = {
     "missing": "未发布",
     "late": "逾期发布",
     "invalid": "数据有误",
+    "unreadable": "无法解析",
     "changed": "发布后修改",
     "ontime": "按时发布",
     "unreachable": "门户无法访问",
@@ -92,12 +93,12 @@ class WebData:
                 c["alerts"].append(a.id)
                 years.add(a.year)
         for (agency_id, year), r in reports.items():
-            if r.id not in errors:
-                continue
             years.add(year)
             c = cells[(agency_id, year)]
             c["report_id"] = r.id
-            if errors[r.id]:
+            if r.id not in errors:  # found, but no version: the file cannot be read
+                c["states"].add("unreadable")
+            elif errors[r.id]:
                 c["states"].add("invalid")
             if r.removed_on is not None:
                 c["states"].add("removed")
@@ -155,9 +156,12 @@ class WebData:
     def report(self, report_id: int, seq: int | None = None) -> dict[str, Any] | None:
         with self.archive.Session() as s:
             r = s.get(Report, report_id)
-            if r is None or not r.versions:
+            if r is None:
                 return None
             out = self.archive.report_json(r)
+            if not r.versions:
+                out["alerts"] = self._alerts(s, agency=r.agency_id, year=r.year)
+                return out
             shown = next((v for v in r.versions if v.seq == seq), r.versions[-1])
             out["shown_seq"] = shown.seq
             out["record"] = shown.record

@@ -150,6 +150,8 @@ def _report(report_id: int) -> dict[str, Any]:
 @bp.route("/reports/<int:report_id>")
 def report(report_id: int) -> str:
     r = _report(report_id)
+    if r["unreadable"]:
+        return render_template("report_unreadable.html", r=r)
     return render_template("report.html", r=r, tables=tables(r["record"], r["findings_detail"]),
                            templates=TEMPLATES, severities=SEVERITIES, where_label=_where_label)
 
