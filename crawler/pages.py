@@ -131,6 +131,8 @@ class Link:
         """What the link says: @title beats truncated text (``…``)."""
         t = clean(self.title)
         x = clean(self.text)
+        if t and x.endswith(("…", "...")):  # cut short (a date <span> may pad the text)
+            return t
         return t if len(t) >= len(x.rstrip("…")) else x
 
 

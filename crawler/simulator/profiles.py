@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import math
+import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -851,3 +852,86 @@ class ScanWps(TrsClassic):
 
 
 PROFILES["scan_wps"] = ScanWps
+
+
+class OddMarkup(TrsClassic):
+    """Markup the other profiles keep tidy (``portals.md`` §6): list dates in a ``<span>``
+    inside the ``<a>``, hrefs protocol-relative or ``../../``; every row on page 1 with a
+    JS-only pager (``countPage = 1``; ``index_1.html`` 404, deep pages 300-byte stubs);
+    detail pages with ``content`` before ``name`` in their meta tags and NBSP/U+3000 in
+    the 发布时间 label; the three oldest years published together on one page, each
+    year's PDF linked under its own title."""
+
+    profile = "odd_markup"
+    formats = ("pdf", "html", "docx", "pdf")
+
+    def build(self) -> None:
+        super().build()
+        a0 = self.agencies[0][0]
+        old = sorted((r for r in self.reports if r.agency_id == a0), key=lambda r: r.year)[:3]
+        self.bundle: list[SimReport] = []
+        if len(old) == 3:
+            first, last = old[0].year, old[-1].year
+            posted = old[-1].posted
+            self.bundle_title = (f"{old[0].agency}{first}—{last}年政府信息公开工作年度报告"
+                                 "（合集）")
+            self.bundle_path = f"{self.column}{posted:%Y%m}/t{posted:%Y%m%d}_{self.index}77.html"
+            for r in old:
+                r.fmt, r.posted, r.detail = "pdf", posted, self.bundle_path
+                r.file_path = f"{self.column}{posted:%Y%m}/P020{r.doc_id:09d}.pdf"
+                r.attachment = "./" + r.file_path.rsplit("/", 1)[1]
+                self.bundle.append(r)
+
+    def items(self, dir_: str, year: int | None) -> list[tuple[str, str, dt.date]]:
+        out, seen = [], set()
+        for title, href, d in super().items(dir_, year):
+            r = next((x for x in self.bundle if href.endswith(x.detail.rsplit("/", 1)[1])), None)
+            if r is not None:
+                if "bundle" in seen:
+                    continue
+                seen.add("bundle")
+                title = self.bundle_title
+            out.append((title, href, d))
+        return out
+
+    def list_page(self, dir_: str, k: int, year: int | None) -> Response:
+        if k >= 1:  # JS-only pager: nothing beyond page 1; deep pages answer tiny stubs
+            return not_found() if k == 1 else Response(body=b"<html><body></body></html>" + b" " * 270)
+        rows = []
+        for n, (title, href, d) in enumerate(self.items(dir_, year)):
+            if href.startswith("./"):
+                rest = href[2:]
+                href = (f"//{self.host}{dir_}{rest}" if n % 2 else
+                        f"../..{dir_}{rest}"
+                        if dir_.count("/") == 3 else href)
+            short = title if len(title) < 20 else title[:18] + "…"
+            hide = " style=\"display:none\"" if n >= self.per_page else ""
+            rows.append(f"<li{hide}><a href=\"{href}\" title=\"{html.escape(title)}\">"
+                        f"<span class=\"date\">{d:%Y-%m-%d}</span>{html.escape(short)}</a></li>")
+        pager = (f"<div id=\"pager\"></div><script>var pageSize = {self.per_page};"
+                 "var countPage = 1;function showPage(p){var li=document.querySelectorAll("
+                 "'#list li');for(var i=0;i<li.length;i++){li[i].style.display="
+                 "(i>=(p-1)*pageSize&&i<p*pageSize)?'':'none';}}</script>")
+        body = f"<ul id=\"list\">{''.join(rows)}</ul>{pager}"
+        return Response(body=page("政府信息公开年报", body).encode())
+
+    def detail_html(self, r: SimReport, attach: str = "", base: str = "") -> str:
+        text = super().detail_html(r, attach, base)
+        text = re.sub(r"<meta name=\"(\w+)\" content=\"([^\"]*)\">",
+                      r'<meta content="\2" name="\1">', text)
+        return text.replace("发布时间：", "发\u00a0布\u00a0时\u3000间：")
+
+    def detail(self, r: SimReport) -> str:
+        if r in self.bundle:
+            links = "".join(f"<p><a href=\"{x.attachment}\">{html.escape(x.title)}.pdf</a></p>"
+                            for x in reversed(self.bundle))
+            head = (f"<meta content=\"{html.escape(self.bundle_title)}\" name=\"ArticleTitle\">"
+                    f"<meta content=\"{r.posted} 09:30\" name=\"PubDate\">")
+            body = (f"<h1>{html.escape(self.bundle_title)}</h1><div>发\u00a0布\u00a0时\u3000间："
+                    f"{r.posted}</div><p>现将本机关{self.bundle[0].year}—{self.bundle[-1].year}"
+                    f"年度报告一并公开。</p>{links}")
+            return page(self.bundle_title, body, head)
+        return super().detail(r)
+
+
+PROFILES["odd_markup"] = OddMarkup

@@ -134,6 +134,20 @@ class ReportsSpider(scrapy.Spider):
                 return aid
         return None
 
+    def file_report(self, label: str, agency: str, year: int) -> tuple[str, int] | None:
+        """Whose report, of which year, a file on a report page is by its link text: the
+        page's own unless the text names another year (and, if it names someone, the
+        registry agency it names; a body not in the registry is nobody's report here)."""
+        other = report_year(label)
+        if other is None or other == year:
+            return agency, year
+        says = clean(label)
+        named = re.sub(r"[\d\s年度:：附件\-—（）()《》.]", "", says.split(str(other))[0])
+        if not named:
+            return agency, other
+        who = self.agency_for(says)
+        return (who, other) if who else None
+
     # ------------------------------------------------------------ requests
 
     def req(self, ps: PortalState, url: str, kind: str, *, method: str = "GET",
@@ -371,15 +385,29 @@ class ReportsSpider(scrapy.Spider):
             + embedded_links(sel, response.url) if is_attachment(link) and may_be_report(link)]
         seen: set[str] = set()
         cands = [c for c in cands if not (c.url in seen or seen.add(c.url))]  # type: ignore[func-returns-value]
-        cands.sort(key=lambda c: attachment_rank(c, title))
         info = {"agency": agency, "year": year, "title": title, "posted": posted,
                 "page_url": response.url, "page_body": body,
                 "page_cached": bool(m.get("not_modified"))}
+        by_year: dict[tuple[str, int], list[Any]] = {}
+        for c in cands:  # one page may publish several years, each file under its title
+            key = self.file_report(c.label, agency, year)
+            if key is not None:
+                by_year.setdefault(key, []).append(c)
+        for (other_agency, other_year), files in by_year.items():
+            if (other_agency, other_year) == (agency, year):
+                continue
+            if self.agency_filter and other_agency not in self.agency_filter:
+                continue
+            files.sort(key=lambda c: attachment_rank(c, ""))
+            yield self.req(ps, files[0].url, "file", priority=2, meta={
+                **info, "agency": other_agency, "year": other_year, "title": files[0].label,
+                "role_as_copy": copy_role(files[0]), "got": [],
+                "copies": [(c.url, copy_role(c)) for c in files[1:MAX_COPIES + 1]]})
+        cands = sorted(by_year.get((agency, year), []), key=lambda c: attachment_rank(c, title))
         if cands:
             # the other report files of this page (图片版, another format) are archived
             # beside it; a file naming another year belongs to that year's report
-            copies = [(c.url, copy_role(c)) for c in cands[1:]
-                      if report_year(c.label) in (None, year)][:MAX_COPIES]
+            copies = [(c.url, copy_role(c)) for c in cands[1:MAX_COPIES + 1]]
             yield self.req(ps, cands[0].url, "file", priority=2,
                            meta={**info, "role_as_copy": copy_role(cands[0]),
                                  "copies": copies, "got": []})

@@ -1,0 +1,41 @@
+"""Markup hard cases of ``portals.md`` §6 (simulator profile ``odd_markup``).
+
+List dates in a ``<span>`` inside the ``<a>`` and titles only whole in ``@title``;
+protocol-relative and ``../../`` hrefs; every row on page 1 behind a JS-only pager
+(``countPage = 1``, no ``index_1.html``, 300-byte stub deep pages); meta tags with
+``content`` before ``name`` and a 发布时间 label padded with NBSP/U+3000; three years
+published together on one page, each year's PDF under its own title. Users rely on each
+year filed as its own report with its own file and the page's posting date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from portal_sim import crawl_farm_once
+
+from crawler.simulator import Farm
+
+pytestmark = pytest.mark.slow
+
+
+def test_odd_markup_and_several_years_on_one_page(tmp_path: Path) -> None:
+    with Farm(2, profiles=["odd_markup"], seed=3) as farm:
+        data, out, expected, got = crawl_farm_once(farm, tmp_path)
+        for key, (portal, r) in expected.items():
+            g = got[key]
+            assert g["url"] == farm.primary_url(portal, r), key
+            assert g["posted_on"] == r.posted.isoformat(), key  # NBSP label / reversed meta
+        for portal in farm.portals:
+            bundle = portal.bundle  # type: ignore[attr-defined]
+            assert len(bundle) == 3
+            page = portal.url(portal.bundle_path)  # type: ignore[attr-defined]
+            for r in bundle:  # one page, three reports: each its own year and file
+                g = got[(r.agency_id, r.year)]
+                assert g["url"] == portal.url(r.file_path)
+                assert {f["url"] for f in g["files"] if f["role"] == "page"} == {page}
+            # the JS-only pager: page 1 holds every row; nothing beyond it is requested
+            paths = [e.path for e in farm.log if e.host == portal.host]
+            assert not [p for p in paths if "index_" in p], paths
+        assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
