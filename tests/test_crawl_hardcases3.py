@@ -10,6 +10,7 @@ year filed as its own report with its own file and the page's posting date.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,26 @@ def test_odd_markup_and_several_years_on_one_page(tmp_path: Path) -> None:
             paths = [e.path for e in farm.log if e.host == portal.host]
             assert not [p for p in paths if "index_" in p], paths
         assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
+
+
+def test_hanweb_empty_proxy_is_an_incomplete_list_not_removals(tmp_path: Path) -> None:
+    """The 54-byte empty datastore (encrypted ``nextgroup``, or a proxy gone wrong) must
+    never read as "every report on later pages was deleted"."""
+    from portal_sim import crawl, nianbao, reports
+
+    with Farm(1, profiles=["hanweb_jpage"], seed=4) as farm:
+        hw = farm.portals[0]
+        data, out, expected, got = crawl_farm_once(farm, tmp_path)
+        assert not [e for e in farm.log if e.path.endswith("dataproxy.jsp") and e.method == "GET"]
+        assert any(e.path.endswith("dataproxy.jsp") for e in farm.log)  # paging was needed
+        hw.proxy_broken = True  # type: ignore[attr-defined]
+        rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
+        assert rc == 0, stderr[-3000:]
+        row = next(p for p in out["portals"] if p["portal"] == hw.root)
+        assert row["outcome"] == "partial" and "空结果（54 字节）" in row["reason"], row
+        again = reports(data)
+        assert set(again) == set(expected)
+        assert not [k for k, g in again.items() if g["removed_on"]]
+        check = nianbao(data, "check", "--today", "2026-06-01", "--json")
+        kinds = {a["kind"] for a in json.loads(check.stdout)["opened"]}
+        assert "REPORT_REMOVED" not in kinds

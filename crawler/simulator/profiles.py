@@ -224,6 +224,9 @@ class TrsOneBased(TrsClassic):
                 f"{k + 1},'{self.first}','{self.ext}',{count * self.per_page});</script> -->")
 
 
+EMPTY_DATASTORE = b'<?xml version="1.0" encoding="UTF-8"?><datastore/>\r\n\r\n'
+
+
 class Hanweb(Base):
     """大汉 jcms: embedded datastore (first group) + dataproxy.jsp paging, downfile.jsp."""
 
@@ -260,9 +263,9 @@ class Hanweb(Base):
         return out
 
     def datastore(self, recs: list[str], total: int, with_next: bool = False) -> str:
+        token = hashlib.md5(f"{self.col}-{self.unit}".encode()).hexdigest()  # "encrypted"
         nxt = (f"<nextgroup><![CDATA[<a href=\"./dataproxy.jsp?page=1&appid=1&webid=3&path=/"
-               f"&columnid={self.col}&unitid={self.unit}&webname=门户网站\"></a>]]></nextgroup>"
-               if with_next else "")
+               f"&p={token}&webname=门户网站\"></a>]]></nextgroup>" if with_next else "")
         return (f"<datastore>{nxt}<totalrecord>{total}</totalrecord><totalpage>"
                 f"{math.ceil(total / 15)}</totalpage><recordset>"
                 + "".join(f"<record><![CDATA[{x}]]></record>" for x in recs)
@@ -293,6 +296,9 @@ class Hanweb(Base):
             q = {**form, **req.query}
             ok = (req.headers.get("x-requested-with") == "XMLHttpRequest"
                   and req.headers.get("referer") and q.get("columnid") == str(self.col))
+            if "p" in q or getattr(self, "proxy_broken", False):
+                # the encrypted nextgroup call, or a proxy gone wrong: the 54-byte nothing
+                return Response(body=EMPTY_DATASTORE, ctype="text/xml", static=False)
             if not ok:
                 return Response(body=b"<datastore></datastore>", ctype="text/xml", static=False)
             start = max(1, int(q.get("startrecord", 1)))

@@ -339,8 +339,12 @@ class ReportsSpider(scrapy.Spider):
             return
         from ..adapters import hanweb_records
 
-        yield from self.items(ps, hanweb_records(decode(response.body), response.url),
-                              response.url)
+        text = decode(response.body)
+        records = hanweb_records(text, response.url)
+        if "<record" not in text:  # a range inside totalrecord came back empty: not whole
+            ps.listing_failed.append(f"大汉数据接口返回空结果（{len(response.body)} 字节），"
+                                     f"栏目列表不完整：{response.url}")
+        yield from self.items(ps, records, response.url)
 
     def items(self, ps: PortalState, items: list[Item], where: str) -> Iterable[Request | None]:
         for it in items:
