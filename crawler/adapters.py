@@ -323,7 +323,7 @@ def parse_listing(body: bytes, text: str, url: str, sel: Selector, first: bool) 
     pages = trs_pages(text, url)
     lst = Listing("trs" if pages is not None else "generic", items_from_links(ls))
     if pages:
-        lst.follows += [Follow(p) for p in pages]
+        lst.follows += [Follow(p, adapter="trs") for p in pages]
     elif pages is None:
         lst.follows += [Follow(p) for p in next_links(ls, url)]
     lst.subcolumns = year_subcolumns(ls, url)

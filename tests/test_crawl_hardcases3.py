@@ -63,3 +63,20 @@ def test_hanweb_empty_proxy_is_an_incomplete_list_not_removals(tmp_path: Path) -
         check = nianbao(data, "check", "--today", "2026-06-01", "--json")
         kinds = {a["kind"] for a in json.loads(check.stdout)["opened"]}
         assert "REPORT_REMOVED" not in kinds
+
+
+def test_trs_stub_page_is_an_incomplete_list_not_removals(tmp_path: Path) -> None:
+    """A page ``countPage`` promises answering a 300-byte 200 stub is a broken list."""
+    from portal_sim import crawl, reports
+
+    with Farm(1, profiles=["trs_classic"], seed=4) as farm:
+        trs = farm.portals[0]
+        data, out, expected, got = crawl_farm_once(farm, tmp_path)
+        trs.stubbed = True  # type: ignore[attr-defined]
+        rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
+        assert rc == 0, stderr[-3000:]
+        row = next(p for p in out["portals"] if p["portal"] == trs.root)
+        assert row["outcome"] == "partial" and "空白页面" in row["reason"], row
+        again = reports(data)
+        assert set(again) == set(expected)
+        assert not [k for k, g in again.items() if g["removed_on"]]

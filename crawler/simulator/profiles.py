@@ -175,6 +175,8 @@ class TrsClassic(Base):
         count = max(1, math.ceil(len(items) / self.per_page))
         if k >= count:
             return not_found()
+        if k and getattr(self, "stubbed", False):  # a CMS hiccup: 200, a 300-byte nothing
+            return Response(body=b"<html><body></body></html>" + b" " * 274, static=False)
         rows = []
         for title, href, d in items[k * self.per_page:(k + 1) * self.per_page]:
             short = title if len(title) < 24 else title[:22] + "…"

@@ -317,6 +317,12 @@ class ReportsSpider(scrapy.Spider):
             if useful and ps.column_found is None:
                 ps.column_found = response.url
                 ps.no_column = None
+        f0 = response.meta.get("follow")
+        if f0 is not None and f0.adapter == "trs" and not lst.items and not any(
+                len(link.label) > 10 for link in links(sel, response.url)):
+            # a page countPage promises answered a stub: the list is not whole
+            ps.listing_failed.append(f"栏目分页返回空白页面（{len(response.body)} 字节），"
+                                     f"栏目列表不完整：{response.url}")
         yield from self.items(ps, lst.items, response.url)
         for f in lst.follows:
             yield self.follow(ps, f)
