@@ -863,7 +863,8 @@ PROFILES["scan_wps"] = ScanWps
 
 
 class OddMarkup(TrsClassic):
-    """Markup the other profiles keep tidy (``portals.md`` §6): list dates in a ``<span>``
+    """Markup the other profiles keep tidy (``portals.md`` §6): an ``index.htm`` list with
+    dates in a ``<span>``
     inside the ``<a>``, hrefs protocol-relative or ``../../``; every row on page 1 with a
     JS-only pager (``countPage = 1``; ``index_1.html`` 404, deep pages 300-byte stubs);
     detail pages with ``content`` before ``name`` in their meta tags and NBSP/U+3000 in
@@ -872,6 +873,7 @@ class OddMarkup(TrsClassic):
 
     profile = "odd_markup"
     formats = ("pdf", "html", "docx", "pdf")
+    ext = "htm"
 
     def build(self) -> None:
         super().build()
