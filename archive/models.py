@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -72,6 +73,9 @@ class Source(Base):
     posted_on: Mapped[dt.date | None] = mapped_column(Date)
     removed_on: Mapped[dt.date | None] = mapped_column(Date)
     removed_reason: Mapped[str | None] = mapped_column(String(200))
+    #: where a download link (``downfile.jsp?filename=x.pdf``) last redirected, when the
+    #: target is named by the link itself: next time the file is asked for directly
+    redirect_to: Mapped[str | None] = mapped_column(String(2000))
 
 
 class Fetch(Base):
@@ -151,6 +155,7 @@ class Cell(Base):
 
 class FindingRow(Base):
     __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_version_severity", "version_id", "severity"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id"), index=True)
     code: Mapped[str] = mapped_column(String(40), index=True)

@@ -34,6 +34,23 @@ class CrawlStore:
                 return None
             return src.etag, src.last_modified, src.sha256
 
+    def redirect_target(self, url: str) -> str | None:
+        with self.archive.Session() as s:
+            return s.scalar(select(Source.redirect_to).where(Source.url == url))
+
+    def remember_redirect(self, url: str, target: str | None) -> None:
+        """Where a download link that names its file (``downfile.jsp?filename=x.pdf`` →
+        ``/attach/0/x.pdf``) leads, so the next night asks the file itself, conditionally;
+        ``None`` forgets it (the target moved)."""
+        with self.archive.Session.begin() as s:
+            src = s.scalar(select(Source).where(Source.url == url))
+            if src is None:
+                if target is None:
+                    return
+                src = Source(url=url, first_seen=utcnow(), role="redirect")
+                s.add(src)
+            src.redirect_to = target
+
     def _blob(self, s: Any, data: bytes) -> str:
         sha = self.archive.blobs.put(data)
         if s.get(Blob, sha) is None:

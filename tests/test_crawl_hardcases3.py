@@ -52,6 +52,30 @@ def test_hanweb_empty_proxy_is_an_incomplete_list_not_removals(tmp_path: Path) -
         data, out, expected, got = crawl_farm_once(farm, tmp_path)
         assert not [e for e in farm.log if e.path.endswith("dataproxy.jsp") and e.method == "GET"]
         assert any(e.path.endswith("dataproxy.jsp") for e in farm.log)  # paging was needed
+        files = [r for r in hw.reports if r.has_file]
+        assert files and all("downfile.jsp" in (r.attachment or "") for r in files)
+
+        def night() -> list[tuple[str, int | str]]:
+            farm.clear_log()
+            rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
+            assert rc == 0, stderr[-3000:]
+            assert {p["outcome"] for p in out["portals"]} == {"ok"}, out["portals"]
+            again = reports(data)
+            assert {k: len(g["versions"]) for k, g in again.items()} == \
+                {k: len(g["versions"]) for k, g in got.items()}
+            assert not [k for k, g in again.items() if g["removed_on"]]
+            return [(e.path, e.status) for e in farm.log]
+
+        # a quiet night asks each file directly (304), not through downfile.jsp's 302
+        log = night()
+        assert not [p for p, _ in log if "downfile" in p], log
+        assert sorted(s for p, s in log if p.startswith("/attach/")) == [304] * len(files)
+        # the attachment store moves: the remembered targets 404, the links lead on
+        hw.move_files("1")  # type: ignore[attr-defined]
+        log = night()
+        assert sum(1 for p, s in log if "downfile" in p and s == 302) == len(files), log
+        assert sorted(s for p, s in log if p.startswith("/attach/1/")) == [200] * len(files)
+        assert not [p for p, _ in night() if "downfile" in p]  # and are remembered anew
         hw.proxy_broken = True  # type: ignore[attr-defined]
         rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
         assert rc == 0, stderr[-3000:]

@@ -9,6 +9,7 @@ response or network error — is written as a ``Fetch`` row and counted for its 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -82,6 +83,10 @@ class ConditionalRequests:
                             kind, "listing"))
         if not (response.status == 200 and kind in INGESTED):
             store.fetch(request.url, response.status)
+        hops = request.meta.get("redirect_urls")
+        if hops and kind in ("file", "copy") and response.status in (200, 304) \
+                and names_file(hops[0], request.url):
+            store.remember_redirect(hops[0], request.url)
         return response
 
     def process_exception(self, request: Request, exception: Exception,
@@ -97,6 +102,16 @@ class ConditionalRequests:
         self._count(sp, request)
         store.fetch(request.url, None, error=describe_exception(exception))
         return None
+
+
+def names_file(link: str, target: str) -> bool:
+    """A download link whose query names the very file it redirects to: the mapping is
+    fixed by the link itself (a re-uploaded file gets a new name, hence a new link)."""
+    name = urlsplit(target).path.rsplit("/", 1)[-1]
+    if "." not in name:
+        return False
+    return any(v.rsplit("/", 1)[-1] == name
+               for vals in parse_qs(urlsplit(link).query).values() for v in vals)
 
 
 def describe_exception(e: BaseException) -> str:

@@ -256,6 +256,13 @@ class Hanweb(Base):
     def noise_path(self, i: int, d: dt.date) -> str:
         return f"/art/{d.year}/{d.month}/{d.day}/art_{80000 + self.index}_{i + 1}.html"
 
+    def move_files(self, folder: str) -> None:
+        """The attachment store is reorganised: downfile.jsp links stay, targets move."""
+        with self.lock:
+            for r in self.reports:
+                if r.file_path:
+                    r.file_path = f"/attach/{folder}/{r.file_path.rsplit('/', 1)[1]}"
+
     def records(self) -> list[str]:
         out = []
         rows = [(r.title, r.detail, r.posted) for r in self.live()] + self.noise
@@ -309,7 +316,8 @@ class Hanweb(Base):
             return Response(body=body.encode(), ctype="text/xml; charset=utf-8", static=False)
         if req.path == "/module/download/downfile.jsp":
             name = req.query.get("filename", "")
-            r = self.file_by_path(f"/attach/0/{name}")
+            r = next((x for x in self.live() if name and (x.file_path or "").endswith("/" + name)),
+                     None)
             if r is None:
                 return not_found()
             return Response(302, headers={"Location": r.file_path or "/"}, static=False)

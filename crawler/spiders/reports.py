@@ -156,6 +156,11 @@ class ReportsSpider(scrapy.Spider):
         """A request of this portal, deduplicated and counted so the portal knows when it
         is done; None when already seen or over the page budget."""
         url = ps.own_scheme(url)
+        if kind in ("file", "copy") and not (meta or {}).get("no_shortcut"):
+            target = self.store.redirect_target(url)
+            if target:  # last night's redirect of this download link, asked for directly
+                meta = {**(meta or {}), "via": url}
+                url = target
         key = method + " " + same_page(url) + (" " + body.decode("utf-8", "replace") if body else "")
         if key in ps.seen:
             return None
@@ -219,6 +224,12 @@ class ReportsSpider(scrapy.Spider):
 
     def handle_error(self, ps: PortalState, kind: str, request: Request,
                      failure: Failure) -> Iterable[Any]:
+        via = request.meta.get("via")
+        if via:  # the remembered target failed: ask the download link itself again
+            self.store.remember_redirect(via, None)
+            ours = {k: v for k, v in request.meta.items() if k in FILE_META}
+            yield self.req(ps, via, kind, priority=2, meta={**ours, "no_shortcut": True})
+            return
         yield from self._handle_error(ps, kind, request, failure)
         if kind in ("file", "copy") and "copies" in request.meta:
             m = dict(request.meta)
@@ -513,6 +524,9 @@ class ReportsSpider(scrapy.Spider):
         self.progress.stop()
 
 
+#: what a file or copy request carries (the rest of its meta is Scrapy's)
+FILE_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
+             "page_cached", "role_as_copy", "copies", "got", "file", "copy_role")
 MAX_COPIES = 3  # more report files on one page than this are not copies of one report
 #: what a report's chain of file requests carries from its detail page
 CHAIN_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
