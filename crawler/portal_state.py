@@ -39,6 +39,7 @@ class PortalState:
     over_budget: bool = False
     column_found: str | None = None
     tried_root: bool = False
+    offsite: list[str] = field(default_factory=list)  # report links off the allowed hosts
     present: set[str] = field(default_factory=set)  # report URLs listed or fetched this run
     gone: dict[str, str] = field(default_factory=dict)  # URL -> why removed (404/410)
     reports: set[tuple[str, int]] = field(default_factory=set)
@@ -74,6 +75,9 @@ class PortalState:
             reasons.append(f"{len(self.listing_failed)} 个栏目页无法读取（{self.listing_failed[0]}）")
         if self.errors:
             reasons.append(f"{len(self.errors)} 个报告页面或文件无法下载（{self.errors[0]}）")
+        if self.offsite:
+            reasons.append(f"{len(self.offsite)} 篇年报的链接指向注册表之外的站点，未抓取"
+                           f"（{self.offsite[0]}）；如确属本机关，请在注册表的 column 中登记该站点")
         if self.over_budget:
             reasons.append("超过单个站点的页面预算，未抓完")
         if reasons:

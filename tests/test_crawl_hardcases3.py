@@ -104,3 +104,22 @@ def test_trs_stub_page_is_an_incomplete_list_not_removals(tmp_path: Path) -> Non
         again = reports(data)
         assert set(again) == set(expected)
         assert not [k for k, g in again.items() if g["removed_on"]]
+
+
+def test_report_listed_on_an_unregistered_host_is_not_fetched_nor_called_missing(
+        tmp_path: Path) -> None:
+    from portal_sim import crawl, nianbao
+
+    with Farm(1, profiles=["odd_markup"], seed=3) as farm:
+        odd = farm.portals[0]
+        odd.offsite_row = True  # type: ignore[attr-defined]
+        reg = farm.write_registry(tmp_path / "registry.yaml")
+        rc, out, stderr = crawl(tmp_path / "data", reg)
+        assert rc == 0, stderr[-3000:]
+        row = out["portals"][0]
+        assert row["outcome"] == "partial" and "注册表之外的站点" in row["reason"], row
+        assert f"{farm.trap_url}/xxgk/nb2012.html" in row["reason"]
+        assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
+        check = nianbao(tmp_path / "data", "check", "--today", "2026-06-01", "--json")
+        opened = json.loads(check.stdout)["opened"]
+        assert not [a for a in opened if a["kind"] == "REPORT_MISSING"], opened

@@ -900,8 +900,14 @@ class OddMarkup(TrsClassic):
                 r.attachment = "./" + r.file_path.rsplit("/", 1)[1]
                 self.bundle.append(r)
 
+    offsite_row = False  # one row linking a report on a host outside the registry
+
     def items(self, dir_: str, year: int | None) -> list[tuple[str, str, dt.date]]:
         out, seen = [], set()
+        if self.offsite_row:
+            a0 = self.agencies[0][1]
+            out.append((report_title(a0, 2012), f"{self.farm.trap_url}/xxgk/nb2012.html",
+                        dt.date(2013, 3, 1)))
         for title, href, d in super().items(dir_, year):
             r = next((x for x in self.bundle if href.endswith(x.detail.rsplit("/", 1)[1])), None)
             if r is not None:

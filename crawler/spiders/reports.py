@@ -376,7 +376,10 @@ class ReportsSpider(scrapy.Spider):
                 continue
             meta = {"agency": agency, "year": year, "title": it.title, "list_date": it.date}
             if netloc(it.url) not in self.allowed_netlocs:
+                # listed, so published, but where the registry does not let us go: the
+                # list cannot prove absence, so the night is partial, with the way out
                 log.info("not following off-portal report link %s", it.url)
+                ps.offsite.append(it.url)
                 continue
             ps.present.add(ps.own_scheme(it.url))
             path = urlsplit(it.url).path.lower()
