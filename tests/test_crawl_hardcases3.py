@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from portal_sim import crawl_farm_once
@@ -42,10 +43,27 @@ def test_odd_markup_and_several_years_on_one_page(tmp_path: Path) -> None:
         assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
 
 
+def partial_night_removes_nothing(data: Path, tmp_path: Path, root: str,
+                                  expected: dict[tuple[str, int], Any], why: str) -> None:
+    """Crawl again: the portal's night is partial for ``why``, every report is still there,
+    none is marked removed and ``check`` opens no REPORT_REMOVED."""
+    from portal_sim import crawl, nianbao, reports
+
+    rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
+    assert rc == 0, stderr[-3000:]
+    row = next(p for p in out["portals"] if p["portal"] == root)
+    assert row["outcome"] == "partial" and why in row["reason"], row
+    again = reports(data)
+    assert set(again) == set(expected)
+    assert not [k for k, g in again.items() if g["removed_on"]]
+    check = nianbao(data, "check", "--today", "2026-06-01", "--json")
+    assert "REPORT_REMOVED" not in {a["kind"] for a in json.loads(check.stdout)["opened"]}
+
+
 def test_hanweb_empty_proxy_is_an_incomplete_list_not_removals(tmp_path: Path) -> None:
     """The 54-byte empty datastore (encrypted ``nextgroup``, or a proxy gone wrong) must
     never read as "every report on later pages was deleted"."""
-    from portal_sim import crawl, nianbao, reports
+    from portal_sim import crawl, reports
 
     with Farm(1, profiles=["hanweb_jpage"], seed=4) as farm:
         hw = farm.portals[0]
@@ -77,33 +95,16 @@ def test_hanweb_empty_proxy_is_an_incomplete_list_not_removals(tmp_path: Path) -
         assert sorted(s for p, s in log if p.startswith("/attach/1/")) == [200] * len(files)
         assert not [p for p, _ in night() if "downfile" in p]  # and are remembered anew
         hw.proxy_broken = True  # type: ignore[attr-defined]
-        rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
-        assert rc == 0, stderr[-3000:]
-        row = next(p for p in out["portals"] if p["portal"] == hw.root)
-        assert row["outcome"] == "partial" and "空结果（54 字节）" in row["reason"], row
-        again = reports(data)
-        assert set(again) == set(expected)
-        assert not [k for k, g in again.items() if g["removed_on"]]
-        check = nianbao(data, "check", "--today", "2026-06-01", "--json")
-        kinds = {a["kind"] for a in json.loads(check.stdout)["opened"]}
-        assert "REPORT_REMOVED" not in kinds
+        partial_night_removes_nothing(data, tmp_path, hw.root, expected, "空结果（54 字节）")
 
 
 def test_trs_stub_page_is_an_incomplete_list_not_removals(tmp_path: Path) -> None:
     """A page ``countPage`` promises answering a 300-byte 200 stub is a broken list."""
-    from portal_sim import crawl, reports
-
     with Farm(1, profiles=["trs_classic"], seed=4) as farm:
         trs = farm.portals[0]
         data, out, expected, got = crawl_farm_once(farm, tmp_path)
         trs.stubbed = True  # type: ignore[attr-defined]
-        rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
-        assert rc == 0, stderr[-3000:]
-        row = next(p for p in out["portals"] if p["portal"] == trs.root)
-        assert row["outcome"] == "partial" and "空白页面" in row["reason"], row
-        again = reports(data)
-        assert set(again) == set(expected)
-        assert not [k for k, g in again.items() if g["removed_on"]]
+        partial_night_removes_nothing(data, tmp_path, trs.root, expected, "空白页面")
 
 
 def test_report_listed_on_an_unregistered_host_is_not_fetched_nor_called_missing(
