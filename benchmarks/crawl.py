@@ -7,9 +7,10 @@ crawler's peak RSS. Run: ``python benchmarks/crawl.py [--portals 200] [--formats
 profile's own mix.
 
 Measured 2026-12-02, 2 CPUs, 200 portals / 1654 reports (fast formats):
-nianbao first crawl 627 s, 3559 requests, 69.7 MB, all 1654 reports, peak RSS 207 MB
-(ingest — parse, validate, index — is ~0.35 s a report and dominates); second crawl 32 s,
-3074 requests of which 2813 were 304s, 0.1 MB, peak RSS 156 MB; wget --mirror 8.5 s,
+nianbao first crawl 783 s, 3620 requests, 71.3 MB, all 1654 reports, peak RSS 205 MB
+(ingest — parse, validate, index — is ~0.4 s a report and dominates); second crawl 39 s,
+3024 requests of which 2813 were 304s and 16 were 302s (download links that name their
+file are asked for directly since stop 9), 0.1 MB, peak RSS 149 MB; wget --mirror 12.3 s,
 2284 requests, 30.2 MB, 780 reports reached (no dataproxy/JSON paging, no JS-written
 attachments, 422 404s); wget again 1.6 s, 208 requests (it stops at the 304 home pages).
 """
