@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -71,8 +74,31 @@ def _int_attr(cell: Tag, name: str) -> int:
         return 1
 
 
+_DETAIL = re.compile(r"\bDETAIL\s*:\s*(?=\{)")
+
+
+def embedded_detail(text: str) -> dict[str, Any] | None:
+    """The article a client-rendered page carries as JSON (Guangdong gkmlpt:
+    ``window._CONFIG = {…, DETAIL: {"title", "content": "<p>…", "attachment": […]}}``);
+    None for an ordinary page."""
+    m = _DETAIL.search(text)
+    if not m:
+        return None
+    try:
+        got, _ = json.JSONDecoder().raw_decode(text, m.end())
+    except ValueError:
+        return None
+    return got if isinstance(got, dict) and isinstance(got.get("content"), str) else None
+
+
 def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     text = decode_text(data, html_charset(data, content_type))
+    det = embedded_detail(text)
+    if det is not None:  # the shell page shows nothing; the report is the embedded article
+        when = str(det.get("publish_time") or "")
+        text = (f"<html><head><title>{html.escape(str(det.get('title') or ''))}</title>"
+                f"<meta name=\"PubDate\" content=\"{html.escape(when)}\"></head>"
+                f"<body>{det['content']}</body></html>")
     soup = BeautifulSoup(text, "lxml")
     for bad in soup(["script", "style", "noscript", "template", "iframe", "object"]):
         bad.decompose()

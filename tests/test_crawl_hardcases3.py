@@ -124,3 +124,29 @@ def test_report_listed_on_an_unregistered_host_is_not_fetched_nor_called_missing
         check = nianbao(tmp_path / "data", "check", "--today", "2026-06-01", "--json")
         opened = json.loads(check.stdout)["opened"]
         assert not [a for a in opened if a["kind"] == "REPORT_MISSING"], opened
+
+
+def test_gkmlpt_platform(tmp_path: Path) -> None:
+    """Guangdong's gkmlpt: the 年报 category from ``_CONFIG.TREE``/``#id``, lists from
+    ``api/all/{cat}?page&sid`` up to ``post_count``, the report inside ``_CONFIG.DETAIL``."""
+    from portal_sim import crawl, reports
+
+    with Farm(2, profiles=["gkmlpt"], seed=6) as farm:
+        data, out, expected, got = crawl_farm_once(farm, tmp_path)
+        for key, (portal, r) in expected.items():
+            g = got[key]
+            assert g["url"] == farm.primary_url(portal, r), key
+            assert g["posted_on"] == r.posted.isoformat(), key
+            if not r.has_file:  # the report is the embedded article: its tables were read
+                assert g["template"] in ("gov2021", "gov2019", "legacy"), (key, g["template"])
+                assert not {"TABLE_MISSING", "SECTION_MISSING"} & set(g["findings"]), key
+        api = [e for e in farm.log if "/gkmlpt/api/all/" in e.path]
+        assert api and all(e.status == 200 for e in api)
+        farm.clear_log()
+        rc, out, stderr = crawl(data, tmp_path / "registry.yaml")
+        assert rc == 0, stderr[-3000:]
+        assert {p["outcome"] for p in out["portals"]} == {"ok"}
+        again = reports(data)
+        assert {k: len(g["versions"]) for k, g in again.items()} == \
+            {k: len(g["versions"]) for k, g in got.items()}
+        assert not [k for k, g in again.items() if g["removed_on"]]

@@ -10,6 +10,7 @@ in flight its outcome (ok / partial / unreachable) and removals are written.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -23,10 +24,19 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.config import resolve_data_dir
+from archive.extract_html import embedded_detail
 from archive.models import Agency
 from archive.store import Archive
 
-from ..adapters import Follow, Item, column_links, json_page, jsonp_page, parse_listing
+from ..adapters import (
+    Follow,
+    Item,
+    column_links,
+    gkmlpt_page,
+    json_page,
+    jsonp_page,
+    parse_listing,
+)
 from ..downloadermiddlewares.conditional import describe_exception
 from ..downloadermiddlewares.guard import netloc
 from ..pages import (
@@ -348,8 +358,9 @@ class ReportsSpider(scrapy.Spider):
     def parse_api(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         f: Follow = response.meta["follow"]
         ps.listing_ok += 1
-        if f.adapter in ("json", "jsonp"):
-            lst = (json_page if f.adapter == "json" else jsonp_page)(response.body, f)
+        if f.adapter in ("json", "jsonp", "gkmlpt"):
+            lst = {"json": json_page, "jsonp": jsonp_page, "gkmlpt": gkmlpt_page}[f.adapter](
+                response.body, f)
             yield from self.items(ps, lst.items, response.url)
             for nf in lst.follows:
                 yield self.follow(ps, nf)
@@ -398,8 +409,18 @@ class ReportsSpider(scrapy.Spider):
         if error_page(text):  # a 200 "页面不存在": the listed page is gone
             log.info("dead report link (error page): %s", response.url)
             return
-        sel = selector(body, _declared(response))
-        title = clean(sel.xpath("//meta[@name='ArticleTitle']/@content").get()) or m["title"]
+        det = embedded_detail(text)
+        if det is not None:  # a client-rendered shell: the article is JSON in a script
+            text = (f"<html><body><p>发布时间：{det.get('publish_time') or ''}</p>"
+                    f"{det['content']}" + "".join(
+                        f"<a href=\"{html.escape(str(a.get('url')))}\">{html.escape(str(a.get('name')))}"
+                        "</a>" for a in det.get("attachment") or [] if isinstance(a, dict)
+                        and a.get("url")) + "</body></html>")
+            sel = selector(text.encode("utf-8"), "utf-8")
+        else:
+            sel = selector(body, _declared(response))
+        title = clean(sel.xpath("//meta[@name='ArticleTitle']/@content").get()
+                      or (det or {}).get("title")) or m["title"]
         year = report_year(title) or m["year"]
         agency = self.agency_for(title) or m["agency"]
         posted = posted_date(text) or m.get("list_date")
