@@ -150,3 +150,36 @@ def test_gkmlpt_platform(tmp_path: Path) -> None:
         assert {k: len(g["versions"]) for k, g in again.items()} == \
             {k: len(g["versions"]) for k, g in got.items()}
         assert not [k for k, g in again.items() if g["removed_on"]]
+
+
+def test_column_on_a_separate_platform_host(tmp_path: Path) -> None:
+    """A department portal whose 年报 live on the city's platform (another host): found
+    once the registry names that column; without it, never fetched nor called missing."""
+    import yaml
+    from portal_sim import crawl, nianbao, reports
+
+    with Farm(2, profiles=["gkmlpt", "dept_portal"], seed=8) as farm:
+        hub, dept = farm.portals
+        entries = [{"id": aid, "name": name, "kind": "department", "portal": dept.root,
+                    "since": 2015} for aid, name in hub.agencies]
+        reg = tmp_path / "registry.yaml"
+        reg.write_text(yaml.safe_dump({"agencies": entries}, allow_unicode=True), "utf-8")
+        rc, out, stderr = crawl(tmp_path / "a", reg)
+        assert rc == 0, stderr[-3000:]
+        row = out["portals"][0]
+        assert row["outcome"] == "partial" and "注册表之外的站点" in row["reason"], row
+        assert "column" in row["reason"] and hub.host in row["reason"]
+        assert not [e for e in farm.log if e.host == hub.host]
+        check = nianbao(tmp_path / "a", "check", "--today", "2026-06-01", "--json")
+        assert not [a for a in json.loads(check.stdout)["opened"] if a["kind"] == "REPORT_MISSING"]
+
+        column = hub.url(f"/gkmlpt/index#{hub.cat}")  # type: ignore[attr-defined]
+        for e in entries:
+            e["column"] = column
+        reg.write_text(yaml.safe_dump({"agencies": entries}, allow_unicode=True), "utf-8")
+        rc, out, stderr = crawl(tmp_path / "b", reg)
+        assert rc == 0, stderr[-3000:]
+        assert [p["outcome"] for p in out["portals"]] == ["ok"], out["portals"]
+        got = reports(tmp_path / "b")
+        assert set(got) == {(r.agency_id, r.year) for r in hub.reports}
+        assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []

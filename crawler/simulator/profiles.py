@@ -1041,3 +1041,22 @@ class Gkmlpt(Base):
 
 
 PROFILES["gkmlpt"] = Gkmlpt
+
+
+class DeptPortal(Base):
+    """A department site with no 年报 column of its own: its home page links the city's
+    信息公开 platform on another host (the farm's first ``gkmlpt`` portal)."""
+
+    profile = "dept_portal"
+
+    def build(self) -> None:
+        pass  # its reports live on the platform
+
+    def route(self, req: Request) -> Response:
+        if req.path in ("/", "/index.html"):
+            hub = next(p for p in self.farm.portals if p.profile == "gkmlpt")
+            return self.home(hub.url(f"/gkmlpt/index#{hub.cat}"))  # type: ignore[attr-defined]
+        return not_found()
+
+
+PROFILES["dept_portal"] = DeptPortal

@@ -298,7 +298,13 @@ class ReportsSpider(scrapy.Spider):
 
     def parse_root(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         sel = selector(response.body, _declared(response))
-        cols = [u for u in column_links(sel, response.url) if netloc(u) in self.allowed_netlocs]
+        found = column_links(sel, response.url)
+        cols = [u for u in found if netloc(u) in self.allowed_netlocs]
+        if not cols and found:  # e.g. a department site linking the city's 信息公开 platform
+            ps.no_column = (f"年报栏目在注册表之外的站点（{found[0]}），未抓取；如确属本机关，"
+                            "请在注册表的 column 中登记该地址")
+            ps.listing_ok += 1
+            return
         if not cols:
             hops = response.meta.get("hops", 0)
             target = script_redirect(decode(response.body, _declared(response)), response.url)
