@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from scrapy import Spider
@@ -90,18 +91,19 @@ class IngestPipeline:
             status = "unchanged"
         else:
             page = [(page_url, page_body, "page")] if page_url and page_body else []
-            tries: list[tuple[dict[str, Any], list[tuple[str | None, bytes, str]]]] = []
-            for i, f in enumerate(files):
-                others = [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
-                          for j, g in enumerate(files) if j != i]
-                tries.append((f, others + page))
-            if page_url and page_body and _has_tables(page_body):
-                tries.append(({"url": page_url, "data": page_body, "role": "page",
-                               "content_type": "text/html"},
-                              [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
-                               for j, g in enumerate(files)]))
+
+            def tries() -> Iterator[tuple[dict[str, Any], list[tuple[str | None, bytes, str]]]]:
+                for i, f in enumerate(files):
+                    yield f, [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
+                              for j, g in enumerate(files) if j != i] + page
+                if page_url and page_body and _has_tables(page_body):  # only when all failed
+                    yield ({"url": page_url, "data": page_body, "role": "page",
+                            "content_type": "text/html"},
+                           [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
+                            for j, g in enumerate(files)])
+
             status = "unparseable"
-            for f, extra in tries:
+            for f, extra in tries():
                 res = archive.ingest(f["data"], url=f["url"], agency=agency, year=year,
                                      status=200, posted_on=item.get("posted"),
                                      content_type=f.get("content_type"), role=f["role"],
