@@ -2,9 +2,12 @@
 
 Flow per portal: the remembered column (re-verified) or the portal's home page → column
 link by anchor text/slug → listing pages through the matching CMS adapter (year
-sub-columns followed) → detail pages → the report file (attachment, else the HTML page)
-→ the ingest pipeline. Each request carries its portal; when a portal has nothing left
-in flight its outcome (ok / partial / unreachable) and removals are written.
+sub-columns followed) → detail pages → the report's files, fetched one after another
+(the best-ranked attachment, then up to three copies: 图片版, other formats; else the HTML
+page) → the ingest pipeline as one item. Each request carries its portal; when a portal
+has nothing left in flight its outcome (ok / partial / unreachable) and removals are
+written. A list that could not be read whole (a failed page, an empty datastore, a stub
+page, links off the registry's hosts) makes the night partial and removes nothing.
 """
 
 from __future__ import annotations
