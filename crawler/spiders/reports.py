@@ -7,7 +7,8 @@ sub-columns followed) → detail pages → the report's files, fetched one after
 page) → the ingest pipeline as one item. Each request carries its portal; when a portal
 has nothing left in flight its outcome (ok / partial / unreachable) and removals are
 written. A list that could not be read whole (a failed page, an empty datastore, a stub
-page, links off the registry's hosts) makes the night partial and removes nothing.
+page) removes nothing; that, or a report linked off the registry's hosts, makes the
+night partial, which the monitor never takes as evidence that a report is missing.
 """
 
 from __future__ import annotations
