@@ -6,18 +6,23 @@ crawler's peak RSS. Run: ``python benchmarks/crawl.py [--portals 200] [--formats
 ``fast`` publishes mostly HTML/DOCX (PDF parsing dominates otherwise); ``real`` uses each
 profile's own mix.
 
-Measured 2026-12-02, 2 CPUs, 200 portals / 1654 reports (fast formats):
-nianbao first crawl 783 s, 3620 requests, 71.3 MB, all 1654 reports, peak RSS 205 MB
-(ingest — parse, validate, index — is ~0.4 s a report and dominates); second crawl 39 s,
-3024 requests of which 2813 were 304s and 16 were 302s (download links that name their
-file are asked for directly since stop 9), 0.1 MB, peak RSS 149 MB; wget --mirror 12.3 s,
-2284 requests, 30.2 MB, 780 reports reached (no dataproxy/JSON paging, no JS-written
-attachments, 422 404s); wget again 1.6 s, 208 requests (it stops at the 304 home pages).
+Measured 2026-12-02 (stop 9), 2 CPUs, 200 portals / 1654 reports (fast formats): nianbao
+first crawl 641 s, 3546 requests, 69.3 MB, all 1654 reports, peak RSS 207 MB (ingest —
+parse, validate, index — is ~0.35 s a report and dominates); 192 portals ok, the 8 hostile
+ones partial (the 80 MB file refused; links into an intranet and the trap host listed;
+one a timeout under load). Second crawl 38 s, 3024 requests of which 2812 were 304s and
+16 were 302s (download links that name their file are asked for directly), 0.1 MB, peak
+RSS 155 MB. wget --mirror 11.3 s, 2284 requests, 30.2 MB, 780 reports reached (no
+dataproxy/JSON paging, no JS-written attachments, 422 404s); wget again 1.6 s, 208
+requests (it stops at the 304 home pages). An earlier run of this stop: 615 s and 1653
+of 1654 on the first night (a hostile portal's slow page timed out twice under load; the
+portal was partial and the second night fetched it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -40,17 +45,28 @@ ENV = {"NIANBAO_DOWNLOAD_DELAY": "0", "NIANBAO_CRAWL_TIMEOUT": "5", "NIANBAO_MAX
        "NIANBAO_LOG_LEVEL": "WARNING", "NIANBAO_CRAWL_BACKOFF": "0.2"}
 
 
-def run_crawl(data: Path, registry: Path) -> tuple[float, int, int]:
-    """(seconds, peak RSS in MB, exit status) of one ``nianbao crawl`` process."""
+def run_crawl(data: Path, registry: Path) -> tuple[float, int, int, Counter[str]]:
+    """(seconds, peak RSS in MB, exit status, portal outcomes) of one ``nianbao crawl``."""
     env = {**os.environ, **ENV}
     env.pop("NIANBAO_HOME", None)
     t = time.monotonic()
-    p = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), "crawl",
-                          "--registry", str(registry)], env=env, cwd=ROOT,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return time.monotonic() - t, usage.ru_maxrss // 1024, p.returncode
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), "crawl",
+                              "--registry", str(registry), "--json"], env=env, cwd=ROOT,
+                             stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        secs = time.monotonic() - t
+        out.seek(0)
+        try:
+            portals = json.loads(out.read() or b"{}").get("portals", [])
+        except ValueError:
+            portals = []
+    outcomes = Counter(str(x.get("outcome")) for x in portals)
+    for x in portals:
+        if x.get("outcome") != "ok":
+            print(f"    {x.get('outcome')}: {x.get('portal')} {str(x.get('reason'))[:160]}")
+    return secs, usage.ru_maxrss // 1024, p.returncode, outcomes
 
 
 def summarize(farm: Farm, label: str, seconds: float, rss: int | None, rc: int | None) -> None:
@@ -103,8 +119,10 @@ def main() -> None:
             reg = farm.write_registry(tmp / "registry.yaml")
             for label in ("nianbao first crawl", "nianbao second crawl"):
                 reset_counters(farm)
-                secs, rss, rc = run_crawl(tmp / "data", reg)
+                secs, rss, rc, outcomes = run_crawl(tmp / "data", reg)
                 summarize(farm, label, secs, rss, rc)
+                print(" " * 24 + "portals: " + ", ".join(f"{k}: {v}"
+                                                         for k, v in sorted(outcomes.items())))
             if shutil.which("wget"):
                 for label in ("wget --mirror first", "wget --mirror again"):
                     reset_counters(farm)
