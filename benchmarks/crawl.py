@@ -15,8 +15,8 @@ one a timeout under load). Second crawl 38 s, 3024 requests of which 2812 were 3
 RSS 155 MB. wget --mirror 11.3 s, 2284 requests, 30.2 MB, 780 reports reached (no
 dataproxy/JSON paging, no JS-written attachments, 422 404s); wget again 1.6 s, 208
 requests (it stops at the 304 home pages). An earlier run of this stop: 615 s and 1653
-of 1654 on the first night (a hostile portal's slow page timed out twice under load; the
-portal was partial and the second night fetched it).
+of 1654 reached on the first night (not kept; most likely a hostile portal's deliberately
+slow page timing out twice under load, as in the run above), all 1654 on the second.
 """
 
 from __future__ import annotations
