@@ -130,7 +130,10 @@ class Archive:
         role: str = "attachment",
         extra_files: list[tuple[str | None, bytes, str]] | None = None,
         create_agency: bool = True,
+        unreadable: str | None = None,
     ) -> IngestResult:
+        """Archive one file and, unless ``unreadable`` already says why it cannot stand for
+        the report (e.g. a detail page whose only attachment is a dead link), parse it."""
         sha = self.blobs.put(data)
         now = fetched_at or utcnow()
         with self.Session.begin() as s:
@@ -142,6 +145,8 @@ class Archive:
             s.flush()
             fetch_id = fetch.id
         try:
+            if unreadable:
+                raise ExtractionError(unreadable)
             doc = extract(data, content_type=content_type)
         except Exception as e:  # a parser bug must not stop a crawl either; record it
             why = str(e) if isinstance(e, ExtractionError) else \

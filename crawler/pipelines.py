@@ -103,16 +103,22 @@ class IngestPipeline:
                             for j, g in enumerate(files)])
 
             status = "unparseable"
-            for f, extra in tries():
-                res = archive.ingest(f["data"], url=f["url"], agency=agency, year=year,
-                                     status=200, posted_on=item.get("posted"),
-                                     content_type=f.get("content_type"), role=f["role"],
-                                     extra_files=extra)
-                status = res.status
-                if status in ("unparseable", "not_report"):
+            if item.get("dead") and item["role"] == "page" and not _has_tables(item["data"]):
+                # the only file is a dead link and the page is a stub: found, not readable
+                why = f"报告附件无法下载（{item['dead']}），网页本身没有报告正文"
+                status = archive.ingest(item["data"], url=item["url"], agency=agency,
+                                        year=year, status=200, posted_on=item.get("posted"),
+                                        role="page", unreadable=why).status
+            else:
+                for f, extra in tries():
+                    res = archive.ingest(f["data"], url=f["url"], agency=agency, year=year,
+                                         status=200, posted_on=item.get("posted"),
+                                         content_type=f.get("content_type"), role=f["role"],
+                                         extra_files=extra)
+                    status = res.status
+                    if status not in ("unparseable", "not_report"):
+                        break
                     log.warning("%s: %s (%s)", f["url"], res.status, res.error)
-                    continue
-                break
             if page_url and page_body and not item.get("page_cached"):
                 store.page_fetch(page_url, page_body, 200)
         store.claim(urls, agency, year, item.get("posted"))

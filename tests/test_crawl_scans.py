@@ -126,3 +126,32 @@ def test_image_only_and_wps_reports(tmp_path: Path) -> None:
                  for p in (r.file_path, portal.image_path(r)) if p}  # type: ignore[attr-defined]
         served = [e for e in farm.log if (e.host, e.path) in files]
         assert served and all(e.status == 304 for e in served), served
+
+
+def test_a_dead_image_copy_does_not_cost_the_report(tmp_path: Path) -> None:
+    """The 图片版 links 404: the 文字版 is archived all the same, an inline report with a dead
+    图片版 is read from its page, a stub page whose only file is dead is found but
+    unreadable (never missing), and a dead link is a fact about the portal: the night is ok."""
+    with Farm(1, profiles=["scan_wps"], seed=5) as farm:
+        portal = farm.portals[0]
+        r23 = next(r for r in portal.reports if r.fmt == "scan_both")
+        by_year = {r.year: r for r in portal.reports}
+        portal.dead_images = True  # type: ignore[attr-defined]
+        reg = farm.write_registry(tmp_path / "registry.yaml")
+        rc, out, stderr = crawl(tmp_path / "data", reg)
+        assert rc == 0, stderr[-3000:]
+        assert [p["outcome"] for p in out["portals"]] == ["ok"], out["portals"]
+        g = reports(tmp_path / "data")[(r23.agency_id, 2023)]
+        assert g["url"] == portal.url(r23.file_path) and g["template"] == "gov2021"
+        assert {f["role"] for f in g["files"]} == {"attachment", "page"}
+        assert any(e.status == 404 and e.path.endswith("_tp.pdf") for e in farm.log)
+        got = reports(tmp_path / "data")
+        inline = got[(r23.agency_id, 2024)]
+        assert inline["url"] == portal.url(by_year[2024].detail)
+        assert inline["template"] == "gov2021"
+        dead = got[(r23.agency_id, 2022)]
+        assert dead["versions"] == [] and "404" in dead["unreadable"], dead
+        assert dead["url"] == portal.url(by_year[2022].detail)
+        check = nianbao(tmp_path / "data", "check", "--today", "2026-06-01", "--json")
+        opened = json.loads(check.stdout)["opened"]
+        assert not [a for a in opened if a["kind"] == "REPORT_MISSING" and a["year"] in by_year]

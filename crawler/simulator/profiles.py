@@ -819,6 +819,7 @@ class ScanWps(TrsClassic):
 
     profile = "scan_wps"
     KINDS = {2021: "wps", 2022: "scan", 2023: "scan_both", 2024: "scan_html"}
+    dead_images = False
 
     def __init__(self, farm: Any, index: int, ip: str, agencies: list[tuple[str, str]],
                  *a: Any, **kw: Any) -> None:
@@ -862,6 +863,9 @@ class ScanWps(TrsClassic):
 
     def route(self, req: Request) -> Response:
         for r in self.live():
+            image = req.path == self.image_path(r) or (r.fmt == "scan" and req.path == r.file_path)
+            if image and self.dead_images:  # the 图片版 links stay, the files are gone
+                return not_found()
             if self.image_path(r) == req.path:
                 return Response(body=r.file_bytes("scan"), ctype=CTYPES["pdf"])
         return super().route(req)

@@ -249,6 +249,8 @@ class ReportsSpider(scrapy.Spider):
             m = dict(request.meta)
             if kind == "file":
                 m["file"] = None
+                if request.url in ps.gone:  # a dead link (404/410), not a failed download
+                    m["dead"] = f"{ps.gone[request.url]}：{request.url}"
             yield self.next_copy(ps, m)  # the page's other files still get archived
 
     def _handle_error(self, ps: PortalState, kind: str, request: Request,
@@ -288,8 +290,7 @@ class ReportsSpider(scrapy.Spider):
         elif kind == "copy" and status in (404, 410):
             ps.gone[url] = reason  # the report itself came from its main file
         elif kind == "file" and status in (404, 410):
-            ps.gone[url] = reason
-            ps.errors.append(f"{reason}：{url}")
+            ps.gone[url] = reason  # a dead link is a fact about the portal, not a failed crawl
         else:
             if "拒绝访问" in reason or "robots" in reason:
                 log.info("%s", reason)
@@ -510,16 +511,22 @@ class ReportsSpider(scrapy.Spider):
                 return r
         main, got = m.get("file"), list(m.get("got") or [])
         if main is None and not got:
-            return None
+            if not m.get("dead") or not m.get("page_url") or not m.get("page_body"):
+                return None  # a failed download: the night is partial, tried again next
+            # no file could be had: the page stands in (its own tables, else it records
+            # the report as found but unreadable, with why)
+            main = {"url": m["page_url"], "data": m["page_body"], "role": "page",
+                    "content_type": "text/html", "cached": False, "role_as_copy": "page"}
         if main is None:  # the main link failed: the best copy stands in for it
             main = {**got.pop(0), "role": "attachment"}
         info = {"agency": m["agency"], "year": m["year"], "title": m.get("title"),
                 "posted": m.get("posted") or m.get("list_date"), "page_url": m.get("page_url"),
                 "page_body": m.get("page_body"), "page_cached": m.get("page_cached", True),
-                "copies": got, "role_as_copy": main.get("role_as_copy", "other_format")}
+                "copies": got, "role_as_copy": main.get("role_as_copy", "other_format"),
+                "dead": m.get("dead")}
         cached = main["cached"] and all(c["cached"] for c in got)
-        return self.item(ps, main["url"], main["data"], "attachment", info, cached,
-                         main["content_type"])
+        return self.item(ps, main["url"], main["data"], main.get("role", "attachment"), info,
+                         cached, main["content_type"])
 
     def item(self, ps: PortalState, url: str, data: bytes, role: str, info: dict[str, Any],
              cached: bool, ctype: str | None) -> dict[str, Any]:
@@ -560,11 +567,11 @@ class ReportsSpider(scrapy.Spider):
 
 #: what a file or copy request carries (the rest of its meta is Scrapy's)
 FILE_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
-             "page_cached", "role_as_copy", "copies", "got", "file", "copy_role")
+             "page_cached", "role_as_copy", "copies", "got", "file", "copy_role", "dead")
 MAX_COPIES = 3  # more report files on one page than this are not copies of one report
 #: what a report's chain of file requests carries from its detail page
 CHAIN_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
-              "page_cached", "file", "got")
+              "page_cached", "file", "got", "dead")
 
 
 def copy_role(link: Any) -> str:
