@@ -91,14 +91,23 @@ def embedded_detail(text: str) -> dict[str, Any] | None:
     return got if isinstance(got, dict) and isinstance(got.get("content"), str) else None
 
 
+def embedded_page(det: dict[str, Any], *, attachments: bool = False) -> str:
+    """The page an embedded article stands for: title, PubDate, body and, when asked,
+    links to its attachments."""
+    when = html.escape(str(det.get("publish_time") or ""))
+    links = "".join(f"<a href=\"{html.escape(str(a['url']))}\">{html.escape(str(a.get('name')))}"
+                    "</a>" for a in det.get("attachment") or []
+                    if attachments and isinstance(a, dict) and a.get("url"))
+    return (f"<html><head><title>{html.escape(str(det.get('title') or ''))}</title>"
+            f"<meta name=\"PubDate\" content=\"{when}\"></head>"
+            f"<body>{det['content']}{links}</body></html>")
+
+
 def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     text = decode_text(data, html_charset(data, content_type))
     det = embedded_detail(text)
     if det is not None:  # the shell page shows nothing; the report is the embedded article
-        when = str(det.get("publish_time") or "")
-        text = (f"<html><head><title>{html.escape(str(det.get('title') or ''))}</title>"
-                f"<meta name=\"PubDate\" content=\"{html.escape(when)}\"></head>"
-                f"<body>{det['content']}</body></html>")
+        text = embedded_page(det)
     soup = BeautifulSoup(text, "lxml")
     for bad in soup(["script", "style", "noscript", "template", "iframe", "object"]):
         bad.decompose()

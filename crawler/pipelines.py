@@ -91,16 +91,16 @@ class IngestPipeline:
             status = "unchanged"
         else:
             page = [(page_url, page_body, "page")] if page_url and page_body else []
+            # each file as it is archived beside another that stands for the report
+            beside = [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
+                      for j, g in enumerate(files)]
 
             def tries() -> Iterator[tuple[dict[str, Any], list[tuple[str | None, bytes, str]]]]:
                 for i, f in enumerate(files):
-                    yield f, [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
-                              for j, g in enumerate(files) if j != i] + page
+                    yield f, beside[:i] + beside[i + 1:] + page
                 if page_url and page_body and _has_tables(page_body):  # only when all failed
                     yield ({"url": page_url, "data": page_body, "role": "page",
-                            "content_type": "text/html"},
-                           [(g["url"], g["data"], g["role"] if j else g["role_as_copy"])
-                            for j, g in enumerate(files)])
+                            "content_type": "text/html"}, beside)
 
             status = "unparseable"
             if item.get("dead") and item["role"] == "page" and not _has_tables(item["data"]):

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from archive.models import utcnow
 
+from .downloadermiddlewares.guard import netloc, twins
+
 
 @dataclass
 class AgencyInfo:
@@ -50,11 +52,10 @@ class PortalState:
         """A link to this portal's host under the other scheme (both on default ports) is
         the same page: fetch it under the scheme the portal answers, so it is one page, one
         source and one conditional request, and an https-only site costs no redirect."""
-        u, home = urlsplit(url), urlsplit(self.root)
-        want = self.scheme or home.scheme
-        if (u.scheme == want or u.scheme not in ("http", "https") or u.port not in (None, 80, 443)
-                or home.port not in (None, 80, 443) or (u.hostname or "").lower()
-                != (home.hostname or "").lower()):
+        u, home = urlsplit(url), twins(self.root)
+        want = self.scheme or urlsplit(self.root).scheme
+        if u.scheme == want or u.scheme not in ("http", "https") or len(home) < 2 \
+                or netloc(url) not in home:
             return url
         return urlunsplit((want, u.hostname or "", u.path, u.query, u.fragment))
 

@@ -45,6 +45,16 @@ def netloc(url: str) -> str:
     return f"{(u.hostname or '').lower()}:{port}"
 
 
+def twins(url: str) -> set[str]:
+    """The netlocs serving a URL's site: a host on a default port is the same site over
+    http and https (portals link both), an explicit other port is only itself."""
+    u = urlsplit(url)
+    if u.port in (None, 80, 443):
+        host = (u.hostname or "").lower()
+        return {f"{host}:80", f"{host}:443"}
+    return {netloc(url)}
+
+
 class AddressGuard:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler

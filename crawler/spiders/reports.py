@@ -14,7 +14,6 @@ night partial, which the monitor never takes as evidence that a report is missin
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -28,7 +27,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.config import resolve_data_dir
-from archive.extract_html import embedded_detail
+from archive.extract_html import embedded_detail, embedded_page
 from archive.models import Agency
 from archive.store import Archive
 
@@ -42,7 +41,7 @@ from ..adapters import (
     parse_listing,
 )
 from ..downloadermiddlewares.conditional import describe_exception
-from ..downloadermiddlewares.guard import netloc
+from ..downloadermiddlewares.guard import netloc, twins
 from ..pages import (
     attachment_rank,
     clean,
@@ -422,11 +421,7 @@ class ReportsSpider(scrapy.Spider):
             return
         det = embedded_detail(text)
         if det is not None:  # a client-rendered shell: the article is JSON in a script
-            text = (f"<html><body><p>发布时间：{det.get('publish_time') or ''}</p>"
-                    f"{det['content']}" + "".join(
-                        f"<a href=\"{html.escape(str(a.get('url')))}\">{html.escape(str(a.get('name')))}"
-                        "</a>" for a in det.get("attachment") or [] if isinstance(a, dict)
-                        and a.get("url")) + "</body></html>")
+            text = embedded_page(det, attachments=True)
             sel = selector(text.encode("utf-8"), "utf-8")
         else:
             sel = selector(body, _declared(response))
@@ -444,32 +439,25 @@ class ReportsSpider(scrapy.Spider):
         info = {"agency": agency, "year": year, "title": title, "posted": posted,
                 "page_url": response.url, "page_body": body,
                 "page_cached": bool(m.get("not_modified"))}
-        by_year: dict[tuple[str, int], list[Any]] = {}
+        by_report: dict[tuple[str, int], list[Any]] = {}
         for c in cands:  # one page may publish several years, each file under its title
             key = self.file_report(c.label, agency, year)
             if key is not None:
-                by_year.setdefault(key, []).append(c)
-        for (other_agency, other_year), files in by_year.items():
-            if (other_agency, other_year) == (agency, year):
+                by_report.setdefault(key, []).append(c)
+        for (who, when), files in by_report.items():
+            own = (who, when) == (agency, year)
+            if not own and self.agency_filter and who not in self.agency_filter:
                 continue
-            if self.agency_filter and other_agency not in self.agency_filter:
-                continue
-            files.sort(key=lambda c: attachment_rank(c, ""))
+            # the best-ranked file is the report; the page's other files of that report
+            # (图片版, another format) are fetched after it and archived beside it
+            files.sort(key=lambda c: attachment_rank(c, title if own else ""))
             yield self.req(ps, files[0].url, "file", priority=2, meta={
-                **info, "agency": other_agency, "year": other_year, "title": files[0].label,
+                **info, **({} if own else {"agency": who, "year": when, "title": files[0].label}),
                 "role_as_copy": copy_role(files[0]), "got": [],
                 "copies": [(c.url, copy_role(c)) for c in files[1:MAX_COPIES + 1]]})
-        cands = sorted(by_year.get((agency, year), []), key=lambda c: attachment_rank(c, title))
-        if cands:
-            # the other report files of this page (图片版, another format) are archived
-            # beside it; a file naming another year belongs to that year's report
-            copies = [(c.url, copy_role(c)) for c in cands[1:MAX_COPIES + 1]]
-            yield self.req(ps, cands[0].url, "file", priority=2,
-                           meta={**info, "role_as_copy": copy_role(cands[0]),
-                                 "copies": copies, "got": []})
-            return
-        yield self.item(ps, response.url, body, "page", info, bool(m.get("not_modified")),
-                        _ctype(response))
+        if (agency, year) not in by_report:
+            yield self.item(ps, response.url, body, "page", info, bool(m.get("not_modified")),
+                            _ctype(response))
 
     def parse_file(self, ps: PortalState, response: Response) -> Iterable[Any]:
         m = dict(response.meta)
@@ -565,13 +553,12 @@ class ReportsSpider(scrapy.Spider):
         self.progress.stop()
 
 
-#: what a file or copy request carries (the rest of its meta is Scrapy's)
-FILE_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
-             "page_cached", "role_as_copy", "copies", "got", "file", "copy_role", "dead")
 MAX_COPIES = 3  # more report files on one page than this are not copies of one report
 #: what a report's chain of file requests carries from its detail page
 CHAIN_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
               "page_cached", "file", "got", "dead")
+#: what a file or copy request carries (the rest of its meta is Scrapy's)
+FILE_META = (*CHAIN_META, "role_as_copy", "copies", "copy_role")
 
 
 def copy_role(link: Any) -> str:
@@ -595,16 +582,6 @@ def same_page(url: str) -> str:
     if u.port in (None, 80, 443):
         loc = loc.rsplit(":", 1)[0]
     return urlunsplit(("", loc, path, u.query, ""))
-
-
-def twins(url: str) -> set[str]:
-    """The netlocs serving a URL's site: a host on a default port is the same site over
-    http and https (portals link both), an explicit other port is only itself."""
-    u = urlsplit(url)
-    if u.port in (None, 80, 443):
-        host = (u.hostname or "").lower()
-        return {f"{host}:80", f"{host}:443"}
-    return {netloc(url)}
 
 
 def is_attachment_url(path: str) -> bool:
