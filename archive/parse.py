@@ -18,7 +18,7 @@ from .record import (
     T2_GOV2019,
     T2_GOV2021,
     T3_COLUMNS,
-    T3_ROWS,
+    T3_SUBROWS,
     T4_COLUMNS,
     T4_GROUPS,
     LegacyRow,
@@ -27,6 +27,7 @@ from .record import (
     empty_record,
     get_path,
     set_path,
+    t3_keys,
 )
 
 
@@ -160,6 +161,11 @@ _T3_MATCHERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 _OTHER_SUB = re.compile(r"3[.、]?其他$")  # after 其他处理's first two sub-rows
 
 
+_GROUP_WORDS = (("denied", "不予公开"), ("unable", "无法提供"), ("not_processed", "不予处理"),
+                ("other_handling", "其他处理"))
+_ENUM = re.compile(r"(\d)[.．、]\D*$")
+
+
 def t3_key(label: str, previous: str | None) -> str | None:
     if previous in {"other_handling", "other_handling.no_correction", "other_handling.unpaid_fee"}:
         if _OTHER_SUB.search(label):
@@ -167,7 +173,21 @@ def t3_key(label: str, previous: str | None) -> str | None:
     for key, test in _T3_MATCHERS:
         if test(label):
             return key
-    return None
+    return _t3_by_number(label, previous)
+
+
+def _t3_by_number(label: str, previous: str | None) -> str | None:
+    """A sub-row whose words were lost (a label wrapped inside its PDF cell drops the
+    characters of its second line) is still known by its number within its group."""
+    m = _ENUM.search(label)
+    if not m:
+        return None
+    group = next((g for g, word in _GROUP_WORDS if word in label), None)
+    if group is None and previous and "." in previous:
+        group = previous.split(".")[0]
+    subs = T3_SUBROWS.get(group or "", ())
+    i = int(m.group(1)) - 1
+    return subs[i] if 0 <= i < len(subs) else None
 
 
 def _is_t3_header(label: str) -> bool:
@@ -501,12 +521,12 @@ class _Parser:
 
     def finish(self) -> Record:
         rec = self.rec
+        apps = rec["applications"]
+        node = apps.get("other_handling")
+        if isinstance(node, dict) and set(node) == {"printed"}:
+            apps["other_handling"] = node["printed"]  # gov2021 printed as the single row
         if self.present["t3"]:
-            for key, _ in T3_ROWS:
-                if key == "other_handling" and self.template == "gov2021":
-                    continue
-                if key.startswith("other_handling.") and self.template != "gov2021":
-                    continue
+            for key in t3_keys(self.template, apps):
                 if get_path(rec["applications"], key) is None:
                     set_path(rec["applications"], key, dict.fromkeys(T3_COLUMNS))
                     self.note(f"表三 {key}: 未找到该行，按空白处理")

@@ -6,6 +6,8 @@ labels from here, so a key is spelled in exactly one place.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, Literal, TypedDict
 
 Template = Literal["gov2021", "gov2019", "legacy", "unknown"]
@@ -69,13 +71,48 @@ T3_ROWS: tuple[tuple[str, str], ...] = (
 )
 T3_ROW_LABELS: dict[str, str] = dict(T3_ROWS)
 
+#: The row groups whose rows add up to （七）总计.
+T3_RESULT_GROUPS = frozenset(
+    {"granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"})
+
 #: Rows whose sum makes up （七）总计 (other_handling counted once, as its own row or sub-rows).
-T3_RESULT_ROWS: tuple[str, ...] = tuple(
-    k
-    for k, _ in T3_ROWS
-    if k.split(".")[0]
-    in {"granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"}
-)
+T3_RESULT_ROWS: tuple[str, ...] = tuple(k for k, _ in T3_ROWS if k.split(".")[0] in T3_RESULT_GROUPS)
+
+#: The sub-rows of each numbered 表三 group, in printed order (1., 2., …).
+T3_SUBROWS: dict[str, tuple[str, ...]] = {
+    g: tuple(k for k, _ in T3_ROWS if k.startswith(g + "."))
+    for g in ("denied", "unable", "not_processed", "other_handling")
+}
+
+
+def other_handling_split(template: str, applications: dict[str, Any] | None = None) -> bool:
+    """Whether （六）其他处理 is printed as three sub-rows.
+
+    gov2021 prescribes the split, but some agencies still print the single row: the
+    record then keeps ``other_handling`` as a column object, as gov2019 does.
+    """
+    if template != "gov2021":
+        return False
+    node = (applications or {}).get("other_handling")
+    return not (isinstance(node, dict) and "total" in node)
+
+
+def t3_keys(template: str, applications: dict[str, Any] | None = None) -> list[str]:
+    """The 表三 rows a report prints, in order: the one row filter everyone uses."""
+    split = other_handling_split(template, applications)
+    out = []
+    for key, _ in T3_ROWS:
+        if split and key == "other_handling":
+            continue
+        if not split and key.startswith("other_handling."):
+            continue
+        out.append(key)
+    return out
+
+
+def t3_result_keys(template: str, applications: dict[str, Any] | None = None) -> list[str]:
+    """The rows that add up to （七）总计."""
+    return [k for k in t3_keys(template, applications) if k.split(".")[0] in T3_RESULT_GROUPS]
 
 T4_GROUPS: tuple[str, ...] = ("admin_review", "litigation_direct", "litigation_after_review")
 T4_GROUP_LABELS: dict[str, str] = {
@@ -125,6 +162,43 @@ T2_COLUMN_LABELS: dict[str, str] = {
     "in_force": "现行有效件数",
 }
 AMOUNT_COLUMNS = frozenset({"amount"})
+
+_LEGACY_LEVELS = (re.compile(r"^[一二三四五六七八九十]+、"),
+                  re.compile(r"^[(（][一二三四五六七八九十]+[)）]"),
+                  re.compile(r"^\d+[.、．]"))
+
+
+def legacy_level(label: str) -> int:
+    """A 统计表 label's nesting level by its numbering: 1 一、 2 （一） 3 1. 4 other (其中…)."""
+    f = "".join(unicodedata.normalize("NFKC", label).split())
+    for i, rx in enumerate(_LEGACY_LEVELS, start=1):
+        if rx.match(f):
+            return i
+    return 4
+
+
+def legacy_children(rows: list[LegacyRow], i: int) -> list[int]:
+    """Indexes of the rows that add up to row ``i`` (empty: not a counted parent).
+
+    A 一、 heading is a parent only for 复议/诉讼 counts; a row with no unit or ——
+    is a heading, not a figure.
+    """
+    row = rows[i]
+    unit = "".join((row.get("unit") or "").split())
+    if unit in ("", "——", "--", "—") or "label" not in row:
+        return []
+    lvl = legacy_level(row["label"])
+    if lvl == 1 and not any(w in row["label"] for w in ("复议", "诉讼")):
+        return []
+    out = []
+    for j in range(i + 1, len(rows)):
+        cl = legacy_level(rows[j].get("label", ""))
+        if cl <= lvl:
+            break
+        if cl == lvl + 1:
+            out.append(j)
+    return out
+
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("overview", "一、总体情况"),

@@ -23,7 +23,6 @@ from .record import (
     T2_GOV2019,
     T2_GOV2021,
     T3_COLUMNS,
-    T3_ROWS,
     T4_COLUMNS,
     T4_GROUPS,
     LegacyRow,
@@ -31,7 +30,11 @@ from .record import (
     Template,
     empty_record,
     get_path,
+    legacy_children,
+    legacy_level,
     set_path,
+    t3_keys,
+    t3_result_keys,
 )
 from .validate import Context
 
@@ -135,35 +138,18 @@ def _slug(agency: str) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def t3_keys(template: str) -> list[str]:
-    """The 表三 rows a template prints (gov2021 splits （六）其他处理 into three)."""
-    out = []
-    for key, _ in T3_ROWS:
-        if template == "gov2021" and key == "other_handling":
-            continue
-        if template != "gov2021" and key.startswith("other_handling."):
-            continue
-        out.append(key)
-    return out
-
-
-def result_keys(template: str) -> list[str]:
-    return [k for k in t3_keys(template) if k.split(".")[0] in {
-        "granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"}]
-
-
 def retotal(rec: Record) -> None:
     """Recompute every derived cell (row totals, （七）总计, 表四 总计) from the parts."""
     apps = rec["applications"]
     tmpl = rec["template"]
-    for key in t3_keys(tmpl):
+    for key in t3_keys(tmpl, apps):
         row = get_path(apps, key)
         if isinstance(row, dict) and key != "results_total":
             row["total"] = _sum(row.get(c) for c in T3_COLUMNS[:6])
     if get_path(apps, "results_total") is not None:
         tot = get_path(apps, "results_total")
         for c in T3_COLUMNS:
-            tot[c] = _sum(get_path(apps, k).get(c) for k in result_keys(tmpl))
+            tot[c] = _sum(get_path(apps, k).get(c) for k in t3_result_keys(tmpl, apps))
     for g in rec["review_litigation"].values():
         g["total"] = _sum(g.get(c) for c in T4_COLUMNS[:4])
 
@@ -174,7 +160,7 @@ def _sum(values: Any) -> int:
 
 def _applications(rng: random.Random, template: str, big: bool) -> dict[str, Any]:
     apps: dict[str, Any] = {}
-    results = result_keys(template)
+    results = t3_result_keys(template)
     for key in t3_keys(template):
         set_path(apps, key, dict.fromkeys(T3_COLUMNS, 0))
     # how likely each result row is, so most applications are granted or not held
@@ -238,18 +224,6 @@ def _t2(rng: random.Random, template: str, style: int) -> dict[str, dict[str, An
     return out
 
 
-def legacy_level(label: str) -> int:
-    """The nesting level the parser gives a 统计表 label (1 一、 2 （一） 3 1. 4 其中)."""
-    f = fold(label)
-    if re.match(r"^[一二三四五六七八九十]+、", f):
-        return 1
-    if re.match(r"^[(（][一二三四五六七八九十]+[)）]", f):
-        return 2
-    if re.match(r"^\d+[.、．]", f):
-        return 3
-    return 4
-
-
 def _legacy(rng: random.Random) -> list[LegacyRow]:
     rows: list[LegacyRow] = []
     stack: list[tuple[int, str]] = []
@@ -272,25 +246,6 @@ def _legacy(rng: random.Random) -> list[LegacyRow]:
         stack.append((level, short))
     fix_legacy_sums(rows)
     return rows
-
-
-def legacy_children(rows: list[LegacyRow], i: int) -> list[int]:
-    """Indexes of the rows ``LEGACY_SUM`` adds up for row ``i`` (empty: not a parent)."""
-    row = rows[i]
-    unit = fold(row.get("unit") or "")
-    if unit in ("", "——", "--", "—"):
-        return []
-    lvl = legacy_level(row["label"])
-    if lvl == 1 and not any(w in row["label"] for w in ("复议", "诉讼")):
-        return []
-    out = []
-    for j in range(i + 1, len(rows)):
-        cl = legacy_level(rows[j]["label"])
-        if cl <= lvl:
-            break
-        if cl == lvl + 1:
-            out.append(j)
-    return out
 
 
 def fix_legacy_sums(rows: list[LegacyRow]) -> None:

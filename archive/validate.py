@@ -18,13 +18,15 @@ from .record import (
     T3_COLUMN_LABELS,
     T3_COLUMNS,
     T3_ROW_LABELS,
-    T3_ROWS,
     T4_COLUMNS,
     T4_GROUP_LABELS,
     T4_GROUPS,
     Finding,
     Record,
     get_path,
+    legacy_children,
+    t3_keys,
+    t3_result_keys,
 )
 
 
@@ -70,14 +72,7 @@ def _t3_row(rec: Record, key: str) -> dict[str, Any] | None:
 
 
 def _t3_keys(rec: Record) -> list[str]:
-    keys = []
-    for key, _ in T3_ROWS:
-        if rec["template"] == "gov2021" and key == "other_handling":
-            continue
-        if rec["template"] != "gov2021" and key.startswith("other_handling."):
-            continue
-        keys.append(key)
-    return keys
+    return t3_keys(rec["template"], rec["applications"])
 
 
 def _label(key: str) -> str:
@@ -185,8 +180,7 @@ def t3_results_total(rec: Record, ctx: Context) -> Iterator[Finding]:
     total = _t3_row(rec, "results_total")
     if not total:
         return
-    keys = [k for k in _t3_keys(rec) if k.split(".")[0] in {
-        "granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"}]
+    keys = t3_result_keys(rec["template"], rec["applications"])
     for col in T3_COLUMNS:
         s = sum(n((_t3_row(rec, k) or {}).get(col)) for k in keys)
         if s != n(total.get(col)):
@@ -224,36 +218,14 @@ def t4_total(rec: Record, ctx: Context) -> Iterator[Finding]:
                           grp.get("total"))
 
 
-_LEVEL = (re.compile(r"^[一二三四五六七八九十]+、"), re.compile(r"^[(（][一二三四五六七八九十]+[)）]"),
-          re.compile(r"^\d+[.、．]"))
-
-
-def _level(label: str) -> int:
-    f = fold(label)
-    for i, rx in enumerate(_LEVEL, start=1):
-        if rx.match(f):
-            return i
-    return 4
-
-
 @rule("LEGACY_SUM")
 def legacy_sum(rec: Record, ctx: Context) -> Iterator[Finding]:
     """A counted parent (not a —— heading) against its numbered children."""
     rows = rec["legacy_stats"]
     for i, row in enumerate(rows):
-        unit = fold(row.get("unit") or "")
-        if unit in ("", "——", "--", "—") or row.get("value") is None:
+        if row.get("value") is None:
             continue
-        lvl = _level(row["label"])
-        if lvl == 1 and not any(w in row["label"] for w in ("复议", "诉讼")):
-            continue
-        children = []
-        for child in rows[i + 1 :]:
-            cl = _level(child["label"])
-            if cl <= lvl:
-                break
-            if cl == lvl + 1:
-                children.append(child)
+        children = [rows[j] for j in legacy_children(rows, i)]
         if not children:
             continue
         s: float = 0
