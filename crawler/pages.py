@@ -193,15 +193,52 @@ _META_REFRESH = re.compile(
     r"[\"']?([^\"'>\s]+)", re.I)
 
 
+_NOSCRIPT = re.compile(r"<noscript[^>]*>.*?</noscript>", re.S | re.I)
+_FRAME = re.compile(r"<i?frame\b[^>]*\bsrc\s*=\s*[\"']?([^\"'>\s]+)", re.I)
+
+
 def script_redirect(text: str, url: str) -> str | None:
     """Where a stub page sends a browser: ``window.location``/``location.replace`` in a
-    script, or a meta refresh (also inside ``<noscript>``, which Scrapy ignores)."""
+    script, else a meta refresh outside ``<noscript>`` (one inside is an anti-bot decoy
+    for clients that run no script, like Scrapy's own ``METAREFRESH_IGNORE_TAGS``), else
+    the first frame of a ``<frameset>`` page."""
     for script in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S | re.I):
         m = _JS_LOCATION.search(script)
         if m:
             return urljoin(url, (m.group(1) or m.group(2)).strip())
-    m2 = _META_REFRESH.search(text)
-    return urljoin(url, m2.group(1).strip()) if m2 else None
+    visible = _NOSCRIPT.sub("", text)
+    m2 = _META_REFRESH.search(visible)
+    if m2:
+        return urljoin(url, m2.group(1).strip())
+    if re.search(r"<frameset\b", visible, re.I):
+        m3 = _FRAME.search(visible)
+        if m3:
+            return urljoin(url, m3.group(1).strip())
+    return None
+
+
+_COLUMN_WORDS = re.compile(r"年报|年度报告|工作报表")
+_CRUMB = re.compile(r"(?:当前位置|您的位置|所在位置|现在的位置)[:：]?(.{0,120})")
+
+
+def names_column(sel: Selector) -> bool:
+    """A listing that names itself the 年报 column: its ``<title>``, a heading, or its
+    breadcrumb (当前位置：… > 政府信息公开年报) says 年报/年度报告 — not merely a report
+    title in the list (those name a year)."""
+    texts = sel.xpath("//title//text()|//h1//text()|//h2//text()|//h3//text()"
+                      "|//*[contains(@class,'crumb') or contains(@class,'position') or "
+                      "contains(@class,'location') or contains(@id,'crumb') or "
+                      "contains(@class,'dqwz')]//text()").getall()
+    body = clean(" ".join(sel.xpath("//body//text()").getall()))
+    texts += [m.group(1) for m in _CRUMB.finditer(body)]
+    for t in texts:
+        t = clean(t)
+        if _COLUMN_WORDS.search(t) and report_year(t) is None and not YEAR_IN.search(t):
+            return True
+    return False
+
+
+YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 def js_links(text: str, url: str, base: str | None = None) -> list[Link]:

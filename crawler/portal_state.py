@@ -40,6 +40,10 @@ class PortalState:
     candidate_failed: list[str] = field(default_factory=list)
     over_budget: bool = False
     column_found: str | None = None
+    #: this night read the 年报 column: a listing that names itself 年报/年度报告 (title,
+    #: breadcrumb, heading) or lists at least one annual report. Only then may the night
+    #: count as evidence that a report is missing (see :meth:`outcome`).
+    column_read: bool = False
     tried_root: bool = False
     offsite: list[str] = field(default_factory=list)  # report links off the allowed hosts
     present: set[str] = field(default_factory=set)  # report URLs listed or fetched this run
@@ -64,7 +68,12 @@ class PortalState:
         return [a.id for a in self.agencies]
 
     def outcome(self) -> tuple[str, str | None]:
-        """ok / partial / unreachable, with the reason in Chinese."""
+        """ok / partial / unreachable, with the reason in Chinese.
+
+        The one place a night's outcome is decided: ``ok`` — the only outcome the monitor
+        takes as evidence that a report is missing — needs the 年报 column read this
+        night (:attr:`column_read`); whatever else went right, a night that never saw the
+        column is partial."""
         if self.fatal and not self.listing_ok:
             return "unreachable", self.fatal
         reasons = []
@@ -72,6 +81,9 @@ class PortalState:
             reasons.append(self.no_column)
         elif self.column_found is None and self.candidate_failed:
             reasons.append(f"年报栏目无法读取（{self.candidate_failed[0]}）")
+        elif not self.column_read:
+            reasons.append("本次采集没有读到年报栏目（没有页面以年报/年度报告为题，也没有列出任何年度报告），"
+                           "不能据此判断年报未发布；请在注册表的 column 中登记年报栏目地址")
         if self.listing_failed:
             reasons.append(f"{len(self.listing_failed)} 个栏目页无法读取（{self.listing_failed[0]}）")
         if self.errors:
@@ -89,4 +101,5 @@ class PortalState:
     def complete(self) -> bool:
         """Every listing page was read: absence from it means the report was taken down."""
         return (self.listing_ok > 0 and not self.listing_failed and not self.over_budget
-                and not self.no_column and not self.fatal and self.column_found is not None)
+                and not self.no_column and not self.fatal and self.column_found is not None
+                and self.column_read)

@@ -7,7 +7,8 @@ import json
 
 from parsel import Selector
 
-from crawler.adapters import Follow, column_links, hanweb, json_page, parse_listing, trs_pages
+from crawler.adapters import Follow, hanweb, json_page, parse_listing, trs_pages
+from crawler.discovery import column_links
 from crawler.downloadermiddlewares.guard import is_public
 from crawler.pages import (
     attachment_rank,
@@ -119,3 +120,34 @@ def test_private_addresses_are_not_public() -> None:
                  "localhost", "::1"):
         assert not is_public(host), host
     assert is_public("8.8.8.8")
+
+
+def test_a_night_that_never_read_the_column_is_never_evidence() -> None:
+    from crawler.portal_state import PortalState
+
+    ps = PortalState("http://gov.example/", "http://gov.example/", [])
+    ps.listing_ok, ps.column_found = 3, "http://gov.example/zwgk/"
+    outcome, reason = ps.outcome()
+    assert outcome == "partial" and "没有读到年报栏目" in (reason or "") and not ps.complete
+    ps.column_read = True
+    assert ps.outcome() == ("ok", None) and ps.complete
+
+
+def test_redirect_only_home_pages_and_the_words_of_a_column() -> None:
+    from crawler.pages import names_column, script_redirect
+
+    home = "http://gov.example/"
+    decoy = ('<script type="text/javascript">window.location.href = "/index.htm";</script>'
+             '<noscript><meta http-equiv="refresh" content="0;url=/noscript.html"></noscript>')
+    assert script_redirect(decoy, home) == "http://gov.example/index.htm"
+    only_noscript = '<noscript><meta http-equiv="refresh" content="0;url=/noscript.html"></noscript>'
+    assert script_redirect(only_noscript, home) is None
+    assert script_redirect('<meta http-equiv="refresh" content="0; url=/portal/">', home) == \
+        "http://gov.example/portal/"
+    frames = '<frameset rows="80,*"><frame src="top.html"><frame src="main.html"></frameset>'
+    assert script_redirect(frames, home) == "http://gov.example/top.html"
+    assert names_column(Selector(text="<title>政府信息公开年报</title><ul></ul>"))
+    assert names_column(Selector(text="<div class='crumb'>首页 &gt; 信息公开 &gt; 年度报告</div>"))
+    assert names_column(Selector(text="<p>当前位置：首页 &gt; 政务公开 &gt; 公开年报</p>"))
+    assert not names_column(Selector(text="<title>政务公开</title><a>某局2023年政府信息公开工作年度报告</a>"))
+    assert not names_column(Selector(text="<title>某局2023年政府信息公开工作年度报告</title>"))

@@ -31,15 +31,8 @@ from archive.extract_html import embedded_detail, embedded_page
 from archive.models import Agency
 from archive.store import Archive
 
-from ..adapters import (
-    Follow,
-    Item,
-    column_links,
-    gkmlpt_page,
-    json_page,
-    jsonp_page,
-    parse_listing,
-)
+from ..adapters import Follow, Item, api_page, parse_listing
+from ..discovery import column_links
 from ..downloadermiddlewares.conditional import describe_exception
 from ..downloadermiddlewares.guard import netloc, twins
 from ..pages import (
@@ -52,6 +45,7 @@ from ..pages import (
     js_links,
     links,
     may_be_report,
+    names_column,
     posted_date,
     report_year,
     script_redirect,
@@ -174,7 +168,10 @@ class ReportsSpider(scrapy.Spider):
             if target:  # last night's redirect of this download link, asked for directly
                 meta = {**(meta or {}), "via": url}
                 url = target
-        key = method + " " + same_page(url) + (" " + body.decode("utf-8", "replace") if body else "")
+        # a home page moving on to /index.htm is another page than / (same_page would
+        # fold the two and drop the redirect): discovery pages are keyed by their URL
+        page = url.split("#")[0] if kind in ("root", "hub") else same_page(url)
+        key = method + " " + page + (" " + body.decode("utf-8", "replace") if body else "")
         if key in ps.seen:
             return None
         if ps.scheduled >= self.budget and kind in ("list", "api", "column", "root"):
@@ -333,6 +330,8 @@ class ReportsSpider(scrapy.Spider):
         lst = parse_listing(response.body, text, response.url, sel, first)
         if response.meta["kind"] != "root":
             ps.listing_ok += 1
+            if lst.items or names_column(sel):
+                ps.column_read = True
         useful = bool(lst.items or lst.subcolumns or (lst.follows and lst.adapter != "generic"))
         if response.meta["kind"] == "column":
             hops = response.meta.get("hops", 0)
@@ -368,21 +367,14 @@ class ReportsSpider(scrapy.Spider):
     def parse_api(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         f: Follow = response.meta["follow"]
         ps.listing_ok += 1
-        if f.adapter in ("json", "jsonp", "gkmlpt"):
-            lst = {"json": json_page, "jsonp": jsonp_page, "gkmlpt": gkmlpt_page}[f.adapter](
-                response.body, f)
-            yield from self.items(ps, lst.items, response.url)
-            for nf in lst.follows:
-                yield self.follow(ps, nf)
-            return
-        from ..adapters import hanweb_records
-
-        text = decode(response.body)
-        records = hanweb_records(text, response.url)
-        if "<record" not in text:  # a range inside totalrecord came back empty: not whole
-            ps.listing_failed.append(f"大汉数据接口返回空结果（{len(response.body)} 字节），"
-                                     f"栏目列表不完整：{response.url}")
-        yield from self.items(ps, records, response.url)
+        lst = api_page(response.body, f)
+        if lst.items:
+            ps.column_read = True
+        if lst.incomplete:
+            ps.listing_failed.append(lst.incomplete)
+        yield from self.items(ps, lst.items, response.url)
+        for nf in lst.follows:
+            yield self.follow(ps, nf)
 
     def items(self, ps: PortalState, items: list[Item], where: str) -> Iterable[Request | None]:
         for it in items:
