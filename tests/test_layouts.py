@@ -44,6 +44,8 @@ from archive.parse import parse_bytes
 from archive.record import Record, iter_cells
 from archive.samples import sample_record
 
+SWEEP_IDS = [f"s{n}-{t}" for n in range(10, 15) for t in ("21", "19")]
+
 #: case id -> why it fails against today's parser. The ONE place a case is marked xfail;
 #: empty it as the parser learns the layouts (issue 12).
 NOT_YET: dict[str, str] = {
@@ -54,14 +56,17 @@ NOT_YET: dict[str, str] = {
     "legacy-glued:legacy2012": "glued 统计表 (主动公开信息数条2626其中：1、…) not split: template unknown",
     "legacy-glued:legacy2015": "same, 2015 shape",
     "legacy-glued:legacy2014": "glued 统计指标单位统计数 table: no legacy row read",
-    "glued:g19": "ambiguous glued 表二 rows (行政许可346-1139) read as a guess, not null",
+    **dict.fromkeys(("glued:g19", *(f"glued:s{n}-19" for n in (11, 12, 13, 14))),
+                    "glued gov2019 表二 rows: ambiguous runs (行政许可346-1139) read as a guess, "
+                    "not null; unique runs with a decrease (行政事业性收费3-1) read null"),
     # fail with the committed parser (534f74a): no glued run split, no markdown table read;
     # the lead's uncommitted glued splitter / markdown reading makes them pass
     **dict.fromkeys((f"glued:{r}" for r in ("g21", "g21-big", "g19-padded", "hongze",
-                                            "g21-single-other")),
+                                            "g21-single-other", "s10-19",
+                                            *(f"s{n}-21" for n in range(10, 15)))),
                     "glued 表二/三/四 runs not split at 534f74a: every cell null"),
     **dict.fromkeys((f"markdown:{r}" for r in ("g21", "g19", "g21-blanks", "hongze",
-                                               "g21-single-other")),
+                                               "g21-single-other", *SWEEP_IDS)),
                     "markdown pipe tables (表三 one per row, 数据1…数据6) not read at 534f74a"),
 }
 
@@ -129,7 +134,17 @@ def _legacy14() -> Record:
     return sample_record("平潭综合实验区公安局", 2014, "legacy", 2)
 
 
+def _sweep(seed: int, template: str) -> Callable[[], Record]:
+    year = 2022 if template == "gov2021" else 2020
+    return lambda: sample_record(f"平潭综合实验区测试局{seed}", year, template, seed)
+
+
+#: more seeds of both forms, rendered in every gov layout
+SWEEP = {f"s{seed}-{t[-2:]}": _sweep(seed, t) for seed in range(10, 15)
+         for t in ("gov2021", "gov2019")}
+
 RECORDS: dict[str, Callable[[], Record]] = {
+    **SWEEP,
     "g21": _g21, "g21-big": _g21_big, "g21-blanks": _g21_blanks, "g21-single-other": _g21_single,
     "g19": _g19, "g19-2019": _g19_2019, "g19-padded": _g19_padded, "hongze": _hongze,
     "legacy2012": _legacy12, "legacy2015": _legacy15, "legacy2014": _legacy14,
@@ -146,6 +161,8 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "legacy-spaced": ("legacy2012", "legacy2015", "legacy2014"),
     "legacy-glued": ("legacy2012", "legacy2015", "legacy2014"),
 }
+for _layout in ("html-word", "html-ueditor", "glued", "markdown", "pdf"):
+    MATRIX[_layout] += tuple(SWEEP)
 CASES = [f"{layout}:{rec}" for layout, recs in MATRIX.items() for rec in recs]
 
 
