@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 class Paragraph:
     text: str
     page: int | None = None
+    #: cut out of a paragraph that ran a report together: numbers may be glued to the label
+    cut: bool = False
 
 
 @dataclass

@@ -113,21 +113,32 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
     return data.decode("gb18030", errors="replace")
 
 
+_MD_RULE = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
+_MD_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__")
+
+
 def extract_text(data: bytes) -> Document:
-    """Plain text: tab-separated lines are table rows (cells unreliable), the rest paragraphs."""
+    """Plain text and markdown: tab-separated lines are table rows (cells unreliable),
+    pipe-table lines (what OCR and converters print) rows with exact cells, the rest
+    paragraphs, without markdown's heading and emphasis marks."""
     text = decode_text(data)
     doc = Document(meta={"format": "text"})
     table: Table | None = None
     for line in text.splitlines():
-        if "\t" in line:
-            if table is None:
-                table = Table(rows=[], exact=False)
-                doc.blocks.append(table)
-            table.rows.append([c.strip() for c in line.split("\t")])
+        stripped = line.strip()
+        pipe = stripped.startswith("|") and stripped.count("|") >= 2
+        if pipe and _MD_RULE.match(stripped):
             continue
-        if line.strip():
+        if "\t" in line or pipe:
+            if table is None or table.exact != pipe:
+                table = Table(rows=[], exact=pipe)
+                doc.blocks.append(table)
+            cells = stripped.strip("|").split("|") if pipe else line.split("\t")
+            table.rows.append([_MD_MARKS.sub("", c).strip() for c in cells])
+            continue
+        if stripped:
             table = None
-            doc.blocks.append(Paragraph(line.strip()))
+            doc.blocks.append(Paragraph(_MD_MARKS.sub("", stripped).strip()))
     return doc
 
 

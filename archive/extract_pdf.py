@@ -100,7 +100,15 @@ def _page_blocks(page: Any, number: int) -> list[Block]:
     top = height + 1
     for table in tables:  # top to bottom
         out += _lines(textpage.get_text_bounded(0, table.top, width, top), number)
-        out.append(Table(rows=drop_split_columns(table.rows), exact=True, page=number))
+        rows = list(table.rows)
+        while rows and len({c.strip() for c in rows[0] if c.strip()}) <= 1:
+            # lines of running text inside the frame (WPS rules the body text as part of
+            # the table that follows it): paragraphs, so their headings count
+            line = next((c.strip() for c in rows.pop(0) if c.strip()), "")
+            if line:
+                out.append(Paragraph(line, number))
+        if rows:
+            out.append(Table(rows=drop_split_columns(rows), exact=True, page=number))
         top = table.bottom
     return out + _lines(textpage.get_text_bounded(0, 0, width, top), number)
 

@@ -29,7 +29,7 @@ from itertools import combinations, product
 
 from .document import Document, Table, fold
 from .numbers import is_blank, is_value, parse_count
-from .record import LegacyRow, legacy_level
+from .record import LegacyRow, legacy_level, legacy_rows_under, legacy_short
 
 # ---------------------------------------------------------------- recognition
 
@@ -216,25 +216,10 @@ class _Outline:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         path = [s for _, s, _ in self.stack]
-        short = re.sub(r"[（(][^）)]*[）)]$", "", " ".join(label.split())).strip()
+        short = legacy_short(label)
         self.stack.append((level, short, kind))
         self.last_kind = kind if kind != "open" else "plain"
         return path
-
-
-def children_by_path(rows: list[LegacyRow], i: int) -> list[int]:
-    """Indexes of the direct children of row ``i``, told by ``path`` (for LEGACY_SUM)."""
-    row = rows[i]
-    short = re.sub(r"[（(][^）)]*[）)]$", "", row["label"]).strip()
-    prefix = [*row.get("path", []), short]
-    out = []
-    for j in range(i + 1, len(rows)):
-        p = rows[j].get("path", [])
-        if p[: len(prefix)] != prefix:
-            break
-        if len(p) == len(prefix):
-            out.append(j)
-    return out
 
 
 # ---------------------------------------------------------------- reading
@@ -471,7 +456,7 @@ def _ints(c: tuple[str, ...]) -> list[float]:
 
 def _families(rows: list[LegacyRow]) -> list[list[int]]:
     """[parent, *children] for every row with children (by path)."""
-    return [[i, *kids] for i in range(len(rows)) if (kids := children_by_path(rows, i))]
+    return [[i, *kids] for i in range(len(rows)) if (kids := legacy_rows_under(rows, i))]
 
 
 def _family_ok(fam: list[int], a: dict[int, tuple[str, ...]]) -> bool:
@@ -565,4 +550,4 @@ def legacy_stats(doc: Document, notes: list[str] | None = None) -> list[LegacyRo
     return _Reader(doc, notes).run()
 
 
-__all__ = ["is_legacy", "legacy_stats", "children_by_path"]
+__all__ = ["is_legacy", "legacy_stats"]

@@ -8,20 +8,24 @@ printed is recorded, blanks are null, and doubts go to ``notes``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .document import Document, Paragraph, fold
-from .numbers import cn_number, is_blank, is_value, parse_amount, parse_count
+from .document import Block, Document, Paragraph, fold
+from .glued import split_t3, split_t4
+from .legacy import is_legacy, legacy_stats
+from .numbers import cn_number, is_blank, is_value, norm, parse_amount, parse_count
 from .record import (
     T2_GOV2019,
     T2_GOV2021,
     T3_COLUMNS,
+    T3_KEYWORDS,
+    T3_ROWS,
     T3_SUBROWS,
     T4_COLUMNS,
     T4_GROUPS,
-    LegacyRow,
     Record,
     Template,
     empty_record,
@@ -29,6 +33,7 @@ from .record import (
     set_path,
     t3_keys,
 )
+from .segment import segment
 
 
 @dataclass
@@ -58,19 +63,41 @@ def _split_cells(cells: list[str]) -> tuple[list[str], list[str]]:
     return labels, cells[last_label + 1 :]
 
 
+_GLUED_TAIL = re.compile(r"^(.*?[^\d\s.,\-])\s*(-?\d(?:[\d\s.,]|-(?=\d))*(?:万元|元)?)$")
+
+
+def _paragraph_row(block: Paragraph) -> tuple[str, list[str]]:
+    """(label, value tokens) of a paragraph; a line cut from a run-together paragraph has
+    its numbers glued to its label (and to each other): they are split off the label."""
+    tokens = block.text.split()
+    k = len(tokens)
+    while k > 0 and is_value(tokens[k - 1]) and tokens[k - 1] not in {"-", "—", "/"}:
+        k -= 1
+    label, values = " ".join(tokens[:k]), tokens[k:]
+    m = _GLUED_TAIL.match(label) if block.cut else None
+    if m and (not values or all(v.isdigit() for v in values)):
+        label, values = m.group(1), m.group(2).split() + values
+    return label, values
+
+
+def resegment(doc: Document) -> Document:
+    """The document with every run-together paragraph cut into the lines it was."""
+    blocks: list[Block] = []
+    for b in doc.blocks:
+        lines = segment(b.text) if isinstance(b, Paragraph) and len(b.text) > 200 else None
+        if lines and isinstance(b, Paragraph):
+            blocks += [Paragraph(line, b.page, cut=True) for line in lines]
+        else:
+            blocks.append(b)
+    return Document(blocks=blocks, meta=doc.meta)
+
+
 def rows_of(doc: Document) -> list[Row]:
     rows: list[Row] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            tokens = block.text.split()
-            k = len(tokens)
-            while k > 0 and is_value(tokens[k - 1]) and tokens[k - 1] not in {"-", "—", "/"}:
-                k -= 1
-            label = " ".join(tokens[:k])
-            values = tokens[k:]
-            rows.append(
-                Row(fold(label), label, values, False, len(rows), block.page, True)
-            )
+            label, values = _paragraph_row(block)
+            rows.append(Row(fold(label), label, values, False, len(rows), block.page, True))
             continue
         for cells in block.rows:
             labels, values = _split_cells(cells)
@@ -129,35 +156,102 @@ def _choose(values: list[str], n: int, ok: Callable[[list[int | None]], bool]) -
     return None
 
 
+def _digit_tokens(values: list[str]) -> list[str]:
+    return [norm(v) for v in values if v.strip()]
+
+
+def _is_glued(values: list[str], n: int) -> bool:
+    """Fewer tokens than cells but digits enough for all: numbers run together."""
+    toks = _digit_tokens(values)
+    return (bool(toks) and len(toks) < n and all(t.isdigit() for t in toks)
+            and sum(map(len, toks)) >= n)
+
+
+def forced_cells(printed: list[int], n: int) -> list[int] | None:
+    """The row a short row must be, when its arithmetic leaves one possibility.
+
+    ``printed`` are the numbers a row shows, in order, fewer than its ``n`` cells (the last
+    cell is the total of the others); the missing ones may be anywhere. Every placement
+    whose unknown non-negative cells are forced by the total is tried; the row is derived
+    only when all placements agree (six printed zeros make all seven zero)."""
+    outcomes: set[tuple[int, ...]] = set()
+    for where in itertools.combinations(range(n), len(printed)):
+        cells: list[int | None] = [None] * n
+        for i, v in zip(where, printed, strict=True):
+            cells[i] = v
+        unknown = [i for i, c in enumerate(cells) if c is None]
+        parts_known = sum(c or 0 for c in cells[: n - 1])
+        if cells[n - 1] is None:
+            if len(unknown) > 1:
+                return None  # the total and a part both missing: anything goes
+            cells[n - 1] = parts_known
+        else:
+            slack = cells[n - 1] - parts_known  # type: ignore[operator]
+            if slack < 0:
+                continue
+            if len(unknown) > 1 and slack:
+                return None
+            for i in unknown:
+                cells[i] = slack if len(unknown) == 1 else 0
+        outcomes.add(tuple(c or 0 for c in cells))
+        if len(outcomes) > 1:
+            return None
+    return list(next(iter(outcomes))) if outcomes else None
+
+
+_SIGNED = re.compile(r"-?\d+(?:-\d+)*")
+
+
+def _t2_splits(tokens: list[str], cols: tuple[str, ...], limit: int = 6) -> list[list[int]]:
+    """Every way the digits of a 表二 row's tokens make its cells (up to ``limit``): no
+    leading zeros, a minus sign only on 本年增/减, spaces and signs as certain boundaries."""
+    segments = [seg for tok in tokens for seg in re.findall(r"-?\d+", tok)]
+    out: list[list[int]] = []
+
+    def rec(i: int, cells: list[int]) -> None:
+        if len(out) >= limit or len(cells) > len(cols):
+            return
+        if i == len(segments):
+            if len(cells) == len(cols):
+                out.append(cells)
+            return
+        neg, digits = segments[i].startswith("-"), segments[i].lstrip("-")
+        if neg and (len(cells) >= len(cols) or cols[len(cells)] != "change"):
+            return
+        for parts in _compositions(digits, len(cols) - len(cells)):
+            nums = [int(p) for p in parts]
+            if neg:
+                nums[0] = -nums[0]
+            rec(i + 1, cells + nums)
+
+    rec(0, [])
+    return out
+
+
+def _compositions(digits: str, most: int) -> list[list[str]]:
+    """``digits`` cut into 1…``most`` numbers without leading zeros."""
+    if most <= 0:
+        return []
+    out: list[list[str]] = [] if len(digits) > 1 and digits[0] == "0" else [[digits]]
+    for k in range(1, len(digits)):
+        head = digits[:k]
+        if len(head) > 1 and head[0] == "0":
+            break
+        out += [[head, *rest] for rest in _compositions(digits[k:], most - 1)]
+    return out
+
+
 # ---------------------------------------------------------------- row keys
 
-_T3_MATCHERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("new_received", lambda s: "本年新收" in s),
-    ("carried_over", lambda s: "上年结转" in s),
-    ("carried_forward", lambda s: "结转下年度" in s),
-    ("denied.state_secret", lambda s: "国家秘密" in s),
-    ("denied.prohibited_by_law", lambda s: "禁止公开" in s),
-    ("denied.three_safeties", lambda s: "三安全一稳定" in s),
-    ("denied.third_party_rights", lambda s: "第三方合法权益" in s),
-    ("denied.internal_affairs", lambda s: "内部事务" in s),
-    ("denied.process_information", lambda s: "过程性信息" in s),
-    ("denied.enforcement_files", lambda s: "行政执法案卷" in s),
-    ("denied.administrative_query", lambda s: "行政查询事项" in s),
-    ("unable.not_held", lambda s: "不掌握" in s),
-    ("unable.needs_creation", lambda s: "另行制作" in s),
-    ("unable.unclear_after_correction", lambda s: "补正后" in s),
-    ("not_processed.petition", lambda s: "信访举报投诉" in s),
-    ("not_processed.repeated", lambda s: "重复申请" in s),
-    ("not_processed.publication", lambda s: "公开出版物" in s),
-    ("not_processed.excessive", lambda s: "大量反复" in s),
-    ("not_processed.confirmation", lambda s: "确认或重新出具" in s),
-    ("other_handling.no_correction", lambda s: "逾期不补正" in s),
-    ("other_handling.unpaid_fee", lambda s: "缴纳费用" in s),
-    ("partially_granted", lambda s: "部分公开" in s),
-    ("granted", lambda s: "予以公开" in s),
-    ("other_handling", lambda s: "其他处理" in s),
-    ("results_total", lambda s: s.endswith("总计") and "申请人" not in s),
-)
+#: Keyword tests in the order that keeps them apart (部分公开 before 予以公开, sub-rows
+#: before their group's own row); ``results_total`` is the 总计 that is not a header.
+_T3_LAST = ("partially_granted", "granted", "other_handling")
+_T3_MATCHERS: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
+    (key, lambda s, w=word: w in s)
+    for key, word in [*((k, w) for k, w in T3_KEYWORDS.items()
+                        if k not in (*_T3_LAST, "other_handling.other", "results_total")),
+                      *((k, T3_KEYWORDS[k]) for k in _T3_LAST)]
+) + (("results_total", lambda s: s.endswith("总计") and "申请人" not in s),)
 _OTHER_SUB = re.compile(r"3[.、]?其他$")  # after 其他处理's first two sub-rows
 
 
@@ -194,6 +288,14 @@ def _is_t3_header(label: str) -> bool:
     return any(w in label for w in ("勾稽", "申请人情况", "自然人", "商业企业", "商业机构", "科研机构"))
 
 
+_GENERIC_HEADER = re.compile(r"(?:(?:数据|列|栏|第|data|col(?:umn)?)\d+[列栏]?)+(?:总计|合计)?", re.I)
+
+
+def _is_generic_header(label: str) -> bool:
+    """A header row of numbered columns (``数据1 … 数据6 | 总计``), as converters print."""
+    return bool(label) and bool(_GENERIC_HEADER.fullmatch(label))
+
+
 def _is_t4_header(label: str) -> bool:
     return any(
         w in label
@@ -217,7 +319,7 @@ def detect_template(text: str) -> tuple[Template, str | None]:
         return "gov2021", None
     if any(w in text for w in ("本年新制作数量", "对外公开总数量", "本年新公开数量", "采购总金额")):
         return "gov2019", None
-    if "统计指标" in text and "统计数" in text:
+    if is_legacy(text):
         return "legacy", None
     if "本年新收" in text:
         return "unknown", "有表三（本年新收）但缺少能区分2019版与2021版模板的表二列名"
@@ -333,9 +435,91 @@ class _Parser:
         self.rec = empty_record()
         self.prov: dict[str, dict[str, object]] = {}
         self.present = {"t2": False, "t3": False, "t4": False, "legacy": False}
+        self.t3_runs: dict[str, str] = {}
+        self.t3_short: dict[str, list[int]] = {}
+        self.t4_runs: list[str] = []
 
     def note(self, msg: str) -> None:
         self.rec["notes"].append(msg)
+
+    def t3_cells(self, key: str, row: Row) -> list[str]:
+        """A 表三 row's seven cells; glued and short rows wait for the whole table."""
+        if not row.exact and _is_glued(row.values, 7):
+            self.t3_runs[key] = " ".join(_digit_tokens(row.values))
+            return [""] * 7
+        toks = _digit_tokens(row.values)
+        if not row.exact and toks and len(toks) < 7 and all(t.isdigit() for t in toks):
+            self.t3_short[key] = [int(t) for t in toks]
+        return self.fit(row, row.values, 7, f"表三 {key}", _t3_ok)
+
+    def t2_cells(self, key: str, cols: tuple[str, ...], row: Row) -> list[str]:
+        """表二 has no arithmetic within a row: a glued run is split only when its digits
+        allow one split at all (``000``, ``3-1``); otherwise its cells stay blank."""
+        toks = _digit_tokens(row.values)
+        if not row.exact and len(cols) > 1 and toks and len(toks) < len(cols):
+            run = " ".join(toks)
+            splits = _t2_splits(toks, cols) if all(_SIGNED.fullmatch(t) for t in toks) else []
+            if len(splits) == 1:
+                self.note(f"表二 {key}: 数字串“{run}”只有一种拆分：{'、'.join(map(str, splits[0]))}")
+                return [str(v) for v in splits[0]]
+            if len(splits) > 1 or sum(c.isdigit() for c in run) >= len(cols):
+                self.ambiguous(f"active_disclosure.{key}", run, splits[:5])
+                return [""] * len(cols)
+        return self.fit(row, row.values, len(cols), f"表二 {key}", None)
+
+    def ambiguous(self, where: str, run: str, candidates: list[list[int]]) -> None:
+        self.rec["provenance"].setdefault("ambiguous", []).append(
+            {"where": where, "run": run, "candidates": candidates})
+
+    def derived(self, where: str, values: list[int], why: str) -> None:
+        self.rec["provenance"].setdefault("derived", []).append(
+            {"where": where, "values": values, "why": why})
+        self.note(f"{where}: {why}，推得 {'、'.join(map(str, values))}")
+
+    def resolve_t3(self) -> None:
+        """Split the glued rows with the whole table's arithmetic; derive the short rows
+        that the row total forces."""
+        apps = self.rec["applications"]
+        if self.t3_runs:
+            fixed = {k: [get_path(apps, k).get(c) for c in T3_COLUMNS] for k, _ in T3_ROWS
+                     if k not in self.t3_runs and k not in self.t3_short
+                     and isinstance(get_path(apps, k), dict) and "total" in get_path(apps, k)}
+            sol = split_t3(self.t3_runs, fixed)
+            if sol.consistent is False:
+                self.note("表三: 数字串无法同时满足所有勾稽关系（原表本身有误），只取各行自身唯一的拆分")
+            for key, run in self.t3_runs.items():
+                got = sol.values.get(key)
+                if got is None:
+                    self.ambiguous(f"applications.{key}", run, sol.candidates.get(key, []))
+                    continue
+                self.set_t3(key, got)
+                self.derived(f"applications.{key}", got, f"数字串“{run}”按表格勾稽关系拆分")
+        for key, printed in self.t3_short.items():
+            got = forced_cells(printed, len(T3_COLUMNS))
+            if got is not None:
+                self.set_t3(key, got)
+                self.derived(f"applications.{key}", got,
+                             f"只印出 {len(printed)} 个数字（{' '.join(map(str, printed))}），由总计唯一确定")
+
+    def set_t3(self, key: str, values: list[int]) -> None:
+        node = get_path(self.rec["applications"], key)
+        if key == "other_handling" and isinstance(node, dict) and "printed" in node:
+            node = node["printed"]
+        if isinstance(node, dict):
+            node.update(zip(T3_COLUMNS, values, strict=True))
+
+    def resolve_t4(self) -> None:
+        if not self.t4_runs:
+            return
+        sol = split_t4(self.t4_runs)
+        run = " ".join(self.t4_runs)
+        for group in T4_GROUPS:
+            got = sol.values.get(group)
+            if got is None:
+                self.ambiguous(f"review_litigation.{group}", run, sol.candidates.get(group, []))
+                continue
+            self.rec["review_litigation"][group] = dict(zip(T4_COLUMNS, got, strict=True))
+            self.derived(f"review_litigation.{group}", got, f"数字串“{run}”按表四勾稽关系拆分")
 
     def fit(self, row: Row, values: list[str], n: int, where: str,
             ok: Callable[[list[int | None]], bool] | None, keep_leading: bool = False) -> list[str]:
@@ -360,8 +544,10 @@ class _Parser:
         pending: list[str] = []
         prev_t3: str | None = None
         t4_done = False
-        legacy_cols: list[str] = []
-        legacy_stack: list[tuple[int, str]] = []
+        if self.template == "legacy":  # the 统计表 has its own reader; no 表二/三/四 here
+            self.rec["legacy_stats"] = legacy_stats(self.doc, self.rec["notes"])
+            self.present["legacy"] = bool(self.rec["legacy_stats"])
+            return self.finish()
         for row in rows:
             label = row.label
             # ----- context switches
@@ -371,26 +557,19 @@ class _Parser:
                         context = {"active_disclosure": "t2", "applications": "t3",
                                    "review_litigation": "t4"}.get(section)
                         pending = []
-            if "统计指标" in label:
-                context = "legacy"
-                self.present["legacy"] = True
-                legacy_cols = [c for c in row.values if c.strip()]
-                hdr = [c for c in self.doc_row_cells(row) if c]
-                legacy_cols = hdr[2:] if len(hdr) > 3 else []
-                continue
             if "第二十条" in label or label in {"信息内容"}:
                 context = "t2"
                 self.present["t2"] = True
             if context in (None, "t2") and _is_t3_header(label):
                 context = "t3"
                 self.present["t3"] = True
-            if context != "legacy" and not t4_done and (
+            if not t4_done and (
                     "结果维持" in label or "尚未审结" in label
                     or (label.startswith("行政复议") and "行政诉讼" in label and len(label) < 20)):
                 context = "t4"
                 self.present["t4"] = True
                 continue
-            if context == "t3" and _is_t3_header(label):
+            if context == "t3" and _is_t3_header(label) or _is_generic_header(label):
                 continue
             # ----- rows
             if context == "t2":
@@ -398,7 +577,7 @@ class _Parser:
                 if hit and (row.values or not row.paragraph):
                     t2key, cols = hit
                     self.present["t2"] = True
-                    vals = self.fit(row, row.values, len(cols), f"表二 {t2key}", None)
+                    vals = self.t2_cells(t2key, cols, row)
                     self.put_t2(t2key, cols, vals, row)
                     continue
             if context in ("t3", "t2", None) and row.values or (context == "t3" and not row.paragraph):
@@ -408,43 +587,29 @@ class _Parser:
                 if key and (context == "t3" or key in ("new_received", "carried_over")):
                     self.present["t3"] = True
                     context = "t3"
-                    vals = self.fit(row, row.values, 7, f"表三 {key}", _t3_ok)
+                    vals = self.t3_cells(key, row)
                     self.put_t3(key, vals, row)
                     prev_t3 = key
                     pending = []
                     continue
             if context == "t4" and not t4_done:
+                if not label and not row.exact and _is_glued(row.values, 15):
+                    self.t4_runs = _digit_tokens(row.values)
+                    self.put_t4([""] * 15, row)
+                    t4_done = True
+                    continue
                 if not label and (len([v for v in row.values if v.strip()]) >= 5
                                   or (row.exact and len(row.values) >= 15)):
                     vals = self.fit(row, row.values, 15, "表四", _t4_ok, keep_leading=True)
                     self.put_t4(vals, row)
                     t4_done = True
                     continue
-            if context == "legacy" and label and not row.paragraph or (
-                    context == "legacy" and row.paragraph and row.values and label):
-                self.put_legacy(row, legacy_cols, legacy_stack)
-                continue
             if label and not row.values:
                 pending.append(row.raw_label)
                 pending = pending[-6:]
             elif not label and row.values and context == "t3" and pending:
                 pass
         return self.finish()
-
-    def doc_row_cells(self, row: Row) -> list[str]:
-        return [row.raw_label] + row.values if row.paragraph else self._cells[row.index]
-
-    @property
-    def _cells(self) -> list[list[str]]:
-        if not hasattr(self, "_cells_cache"):
-            out: list[list[str]] = []
-            for b in self.doc.blocks:
-                if isinstance(b, Paragraph):
-                    out.append([b.text])
-                else:
-                    out.extend(b.rows)
-            self._cells_cache = out
-        return self._cells_cache
 
     def put_t2(self, key: str, cols: tuple[str, ...], vals: list[str], row: Row) -> None:
         entry: dict[str, object] = {}
@@ -477,50 +642,10 @@ class _Parser:
                 self.prov[f"review_litigation.{group}.{c}"] = {
                     "row": row.index, "page": row.page, "raw": vals[g * 5 + i]}
 
-    def put_legacy(self, row: Row, cols: list[str], stack: list[tuple[int, str]]) -> None:
-        cells = [c for c in row.values]
-        unit: str | None = None
-        label = row.raw_label
-        # the unit is the last label cell when it is short (条, 件, 万元, ——)
-        parts = label.split(" ")
-        if not row.paragraph:
-            labels, _ = _split_cells(self._cells[row.index])
-            if len(labels) >= 2 and len(fold(labels[-1])) <= 3:
-                unit = labels[-1]
-                label = " ".join(labels[:-1])
-        elif len(parts) >= 2 and len(parts[-1]) <= 3:
-            unit = parts[-1]
-            label = " ".join(parts[:-1])
-        if cells and fold(cells[0]) in {"——", "--", "—"} and unit is None:
-            unit = cells.pop(0)
-        values = [c for c in cells]
-        while len(values) > max(1, len(cols)) and not values[-1].strip():
-            values.pop()
-        flabel = fold(label)
-        if re.match(r"^[一二三四五六七八九十]+、", flabel):
-            level = 1
-        elif re.match(r"^[(（][一二三四五六七八九十]+[)）]", flabel):
-            level = 2
-        elif re.match(r"^\d+[.、．]", flabel):
-            level = 3
-        elif flabel.startswith("其中"):
-            level = 4
-        else:
-            level = 4 if stack and stack[-1][0] == 4 else 3
-        short = re.sub(r"[（(][^）)]*[）)]$", "", " ".join(label.split())).strip()
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        path = [s for _, s in stack]
-        entry = LegacyRow(label=" ".join(label.split()), unit=unit, value=None, path=path)
-        nums = [parse_count(v) if not re.search(r"\.\d", v) else float(v) for v in values]
-        if cols and len(values) > 1:
-            entry["columns"] = dict(zip(cols, nums, strict=False))
-        entry["value"] = nums[0] if nums else None
-        self.rec["legacy_stats"].append(entry)
-        stack.append((level, short))
-
     def finish(self) -> Record:
         rec = self.rec
+        self.resolve_t3()
+        self.resolve_t4()
         apps = rec["applications"]
         node = apps.get("other_handling")
         if isinstance(node, dict) and set(node) == {"printed"}:
@@ -538,12 +663,13 @@ class _Parser:
             for key, _, cols in spec:
                 rec["active_disclosure"].setdefault(key, dict.fromkeys(cols))
         rec["template"] = self.template
-        rec["provenance"] = {"cells": self.prov, "tables": dict(self.present)}
+        rec["provenance"].update({"cells": self.prov, "tables": dict(self.present)})
         return rec
 
 
 def parse_document(doc: Document, *, filed_year: int | None = None,
                    agency: str | None = None) -> Record:
+    doc = resegment(doc)
     folded = fold(doc.text())
     template, why = detect_template(folded)
     p = _Parser(doc, template)

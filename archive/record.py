@@ -71,6 +71,37 @@ T3_ROWS: tuple[tuple[str, str], ...] = (
 )
 T3_ROW_LABELS: dict[str, str] = dict(T3_ROWS)
 
+#: The words that identify each 表三 row's label, whatever else the label says (folded).
+#: ``other_handling.other`` is only "3.其他" after the other sub-rows; the matcher knows.
+T3_KEYWORDS: dict[str, str] = {
+    "new_received": "本年新收",
+    "carried_over": "上年结转",
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "denied.state_secret": "国家秘密",
+    "denied.prohibited_by_law": "禁止公开",
+    "denied.three_safeties": "三安全一稳定",
+    "denied.third_party_rights": "第三方合法权益",
+    "denied.internal_affairs": "内部事务",
+    "denied.process_information": "过程性信息",
+    "denied.enforcement_files": "行政执法案卷",
+    "denied.administrative_query": "行政查询事项",
+    "unable.not_held": "不掌握",
+    "unable.needs_creation": "另行制作",
+    "unable.unclear_after_correction": "补正后",
+    "not_processed.petition": "信访举报投诉",
+    "not_processed.repeated": "重复申请",
+    "not_processed.publication": "公开出版物",
+    "not_processed.excessive": "大量反复",
+    "not_processed.confirmation": "确认或重新出具",
+    "other_handling": "其他处理",
+    "other_handling.no_correction": "逾期不补正",
+    "other_handling.unpaid_fee": "缴纳费用",
+    "other_handling.other": "其他",
+    "results_total": "总计",
+    "carried_forward": "结转下年度",
+}
+
 #: The row groups whose rows add up to （七）总计.
 T3_RESULT_GROUPS = frozenset(
     {"granted", "partially_granted", "denied", "unable", "not_processed", "other_handling"})
@@ -180,24 +211,39 @@ def legacy_level(label: str) -> int:
 def legacy_children(rows: list[LegacyRow], i: int) -> list[int]:
     """Indexes of the rows that add up to row ``i`` (empty: not a counted parent).
 
-    A 一、 heading is a parent only for 复议/诉讼 counts; a row with no unit or ——
-    is a heading, not a figure.
+    Children are told by ``path`` (the parser records each row's parents), not by the
+    numbering alone: the older forms number children under an unnumbered parent
+    (主动公开信息数 / 其中：1.网站公开 / 2.政府公报公开). A 一、 heading is a parent only for
+    复议/诉讼 counts; a row with no unit or —— is a heading, not a figure.
     """
     row = rows[i]
     unit = "".join((row.get("unit") or "").split())
     if unit in ("", "——", "--", "—") or "label" not in row:
         return []
-    lvl = legacy_level(row["label"])
-    if lvl == 1 and not any(w in row["label"] for w in ("复议", "诉讼")):
+    if legacy_level(row["label"]) == 1 and not any(w in row["label"] for w in ("复议", "诉讼")):
         return []
+    # only numbered parts add up; an unnumbered 其中 row is a subset, a plain row a sibling
+    return [j for j in legacy_rows_under(rows, i)
+            if legacy_level(re.sub(r"^\s*其中\s*[:：]?", "", rows[j].get("label", ""))) < 4]
+
+
+def legacy_rows_under(rows: list[LegacyRow], i: int) -> list[int]:
+    """Indexes of the direct children of row ``i`` by ``path``, counted or not."""
+    row = rows[i]
+    prefix = [*row.get("path", []), legacy_short(row.get("label", ""))]
     out = []
     for j in range(i + 1, len(rows)):
-        cl = legacy_level(rows[j].get("label", ""))
-        if cl <= lvl:
+        path = rows[j].get("path", [])
+        if path[: len(prefix)] != prefix:
             break
-        if cl == lvl + 1:
+        if len(path) == len(prefix):
             out.append(j)
     return out
+
+
+def legacy_short(label: str) -> str:
+    """A 统计表 label as its children's ``path`` names it: without a trailing （…） note."""
+    return re.sub(r"[（(][^）)]*[）)]$", "", " ".join(label.split())).strip()
 
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -215,6 +261,7 @@ FINDING_CODES: dict[str, Severity] = {
     "TABLE_MISSING": "error",
     "TABLE_BLANK": "error",
     "CELLS_BLANK": "warning",
+    "CELLS_AMBIGUOUS": "warning",
     "T3_BALANCE": "error",
     "T3_ROW_TOTAL": "error",
     "T3_RESULTS_TOTAL": "error",

@@ -32,6 +32,7 @@ from .record import (
     get_path,
     legacy_children,
     legacy_level,
+    legacy_short,
     set_path,
     t3_keys,
     t3_result_keys,
@@ -242,7 +243,7 @@ def _legacy(rng: random.Random) -> list[LegacyRow]:
         else:
             value = rng.choice([0, 0, 0, 1, 2, rng.randint(3, 120)])
         rows.append(LegacyRow(label=label, unit=unit, value=value, path=[s for _, s in stack]))
-        short = re.sub(r"[（(][^）)]*[）)]$", "", label).strip()
+        short = legacy_short(label)
         stack.append((level, short))
     fix_legacy_sums(rows)
     return rows
@@ -477,6 +478,12 @@ def inject(record: Record, code: str) -> tuple[Record, Context]:
         key, col = next((k, c) for k in t3_keys(tmpl) for c in T3_COLUMNS[:6]
                         if get_path(apps, k)[c] == 0)
         get_path(apps, key)[col] = None
+    elif code == "CELLS_AMBIGUOUS":
+        # numbers that, once their cell boundaries are lost (``12345``), no arithmetic ties
+        # down: 表二 has no sums within a row
+        key = "normative_documents"
+        cols = [c for c in rec["active_disclosure"][key]]
+        rec["active_disclosure"][key].update(dict(zip(cols, (12, 3, 45), strict=False)))
     elif code == "T3_BALANCE":
         # one more application received than handled, carried and row totals still add up
         apps["new_received"]["natural_person"] += 1

@@ -129,10 +129,11 @@ def table_blank(rec: Record, ctx: Context) -> Iterator[Finding]:
 @rule("CELLS_BLANK")
 def cells_blank(rec: Record, ctx: Context) -> Iterator[Finding]:
     apps = rec["applications"]
+    unsure = {a["where"] for a in rec.get("provenance", {}).get("ambiguous", [])}
     if apps and not all(c is None for c in _all_cells(apps)):
         for key in _t3_keys(rec):
             row = _t3_row(rec, key)
-            if row is None:
+            if row is None or f"applications.{key}" in unsure:
                 continue
             blank = [T3_COLUMN_LABELS[c] for c in T3_COLUMNS if row.get(c) is None]
             if blank and len(blank) < len(T3_COLUMNS) or (blank and key in (
@@ -143,9 +144,20 @@ def cells_blank(rec: Record, ctx: Context) -> Iterator[Finding]:
     if rl and not all(c is None for c in _all_cells(rl)):
         for g in T4_GROUPS:
             blank = [c for c in T4_COLUMNS if rl.get(g, {}).get(c) is None]
-            if blank:
+            if blank and f"review_litigation.{g}" not in unsure:
                 yield finding("CELLS_BLANK", f"表四“{T4_GROUP_LABELS[g]}”有空白单元格",
                               f"review_litigation.{g}")
+
+
+@rule("CELLS_AMBIGUOUS")
+def cells_ambiguous(rec: Record, ctx: Context) -> Iterator[Finding]:
+    """Numbers the source ran together (``77132470``) that more than one split fits."""
+    for amb in rec.get("provenance", {}).get("ambiguous", []):
+        cands = "；".join("、".join(map(str, c)) for c in amb.get("candidates", [])[:4])
+        more = f"可能是：{cands}{'等' if len(amb.get('candidates', [])) > 4 else ''}" if cands \
+            else "无法确定各格数值"
+        yield finding("CELLS_AMBIGUOUS", f"原文数字连在一起“{amb['run']}”，{more}；已记为空白，"
+                      "请对照原文核实", amb["where"], None, amb["run"])
 
 
 @rule("T3_BALANCE")

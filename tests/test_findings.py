@@ -9,6 +9,7 @@ duplicate text against another agency's narrative.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from archive.extract import extract
 from archive.parse import parse_document
 from archive.record import FINDING_CODES, Record
-from archive.render import render
+from archive.render import render, render_text
 from archive.samples import clean_context, inject, sample_record
 from archive.validate import Context, validate
 
@@ -43,15 +44,25 @@ def _parsed(data: bytes) -> Record:
     return parse_document(extract(data))
 
 
+def glued(rec: Record) -> bytes:
+    """The report's text with every line break and space gone, as a portal archive's
+    ``page.txt`` holds it: cells run together (``一、本年新收…申请数量801000081``)."""
+    return re.sub(r"\s+", "", render_text(rec)).encode()
+
+
 def found(rec: Record, fmt: str, ctx: Context) -> set[str]:
     """Render, parse and validate as the archive does; the codes that fired."""
-    parsed = _parsed(render(rec, fmt))
+    parsed = _parsed(glued(rec) if fmt == "glued" else render(rec, fmt))
     copy = dict(parsed)
     copy["findings"] = []
     return {f["code"] for f in validate(copy, ctx)}  # type: ignore[arg-type]
 
 
-CASES = [(code, "gov2021" if code != "LEGACY_SUM" else "legacy", "html") for code in FINDING_CODES]
+#: found only where cell boundaries were lost
+GLUED_RULES = ("CELLS_AMBIGUOUS",)
+CASES = [(code, "gov2021" if code != "LEGACY_SUM" else "legacy", "html")
+         for code in FINDING_CODES if code not in GLUED_RULES]
+CASES += [(code, "gov2021", "glued") for code in GLUED_RULES]
 CASES += [(code, "gov2021" if code != "LEGACY_SUM" else "legacy", "pdf") for code in TABLE_RULES]
 CASES += [(code, "gov2019", "html") for code in GOV2019_RULES]
 CASES += [(code, "legacy", "docx") for code in LEGACY_RULES]
@@ -61,7 +72,8 @@ def test_every_code_is_covered() -> None:
     assert {c for c, _, _ in CASES} == set(FINDING_CODES)
 
 
-@pytest.mark.parametrize("template,fmt", sorted({(t, f) for _, t, f in CASES}))
+# a clean glued report is not clean: its 表二 runs are ambiguous (CELLS_AMBIGUOUS) by nature
+@pytest.mark.parametrize("template,fmt", sorted({(t, f) for _, t, f in CASES if f != "glued"}))
 def test_clean_report_has_no_findings(template: str, fmt: str) -> None:
     rec = base(template)
     assert found(rec, fmt, clean_context(rec)) == set()

@@ -49,25 +49,6 @@ SWEEP_IDS = [f"s{n}-{t}" for n in range(10, 15) for t in ("21", "19")]
 #: case id -> why it fails against today's parser. The ONE place a case is marked xfail;
 #: empty it as the parser learns the layouts (issue 12).
 NOT_YET: dict[str, str] = {
-    # fail with the committed parser (534f74a) and with the working tree of 3 Dec 09:40
-    "html-word:legacy2012": "指标名称/计量单位/2012年度/历年累计 统计表 not recognised: template unknown",
-    "legacy-spaced:legacy2012": "指标名称 计量单位 本年度 历年累计 rows not recognised: template unknown",
-    "legacy-spaced:legacy2015": "same, 2015 shape (主动公开文件数 … 行政诉讼数)",
-    "legacy-glued:legacy2012": "glued 统计表 (主动公开信息数条2626其中：1、…) not split: template unknown",
-    "legacy-glued:legacy2015": "same, 2015 shape",
-    "legacy-glued:legacy2014": "glued 统计指标单位统计数 table: no legacy row read",
-    **dict.fromkeys(("glued:g19", *(f"glued:s{n}-19" for n in (11, 12, 13, 14))),
-                    "glued gov2019 表二 rows: ambiguous runs (行政许可346-1139) read as a guess, "
-                    "not null; unique runs with a decrease (行政事业性收费3-1) read null"),
-    # fail with the committed parser (534f74a): no glued run split, no markdown table read;
-    # the lead's uncommitted glued splitter / markdown reading makes them pass
-    **dict.fromkeys((f"glued:{r}" for r in ("g21", "g21-big", "g19-padded", "hongze",
-                                            "g21-single-other", "s10-19",
-                                            *(f"s{n}-21" for n in range(10, 15)))),
-                    "glued 表二/三/四 runs not split at 534f74a: every cell null"),
-    **dict.fromkeys((f"markdown:{r}" for r in ("g21", "g19", "g21-blanks", "hongze",
-                                               "g21-single-other", *SWEEP_IDS)),
-                    "markdown pipe tables (表三 one per row, 数据1…数据6) not read at 534f74a"),
 }
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"

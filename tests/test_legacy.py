@@ -16,8 +16,8 @@ import pytest
 
 from archive.document import Document, Paragraph, Table, fold
 from archive.extract import extract
-from archive.legacy import _candidates, _cuts, children_by_path, is_legacy, legacy_stats
-from archive.record import LegacyRow
+from archive.legacy import _candidates, _cuts, is_legacy, legacy_stats
+from archive.record import LegacyRow, legacy_rows_under
 from archive.render import render
 from archive.samples import sample_record
 
@@ -62,7 +62,7 @@ def test_spaced_text_one_column_year_end_figure() -> None:
     ]
     # the parents add up through their paths
     for i, r in enumerate(rows):
-        kids = children_by_path(rows, i)
+        kids = legacy_rows_under(rows, i)
         if kids:
             assert sum(rows[j]["value"] or 0 for j in kids) == r["value"]
 

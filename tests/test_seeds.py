@@ -82,9 +82,12 @@ def test_seed002_merged_label_swallowed_a_cell() -> None:
     assert rec["published_on"] == "2021-01-21"
     assert rec["active_disclosure"]["procurement"]["amount"] == {"text": "506.48 万", "yuan": 5064800}
     assert row(rec, "new_received") == [0] * 7
-    # the source prints six numbers: recorded as printed, the seventh blank, never invented
-    assert row(rec, "denied.state_secret") == [0, 0, 0, 0, 0, 0, N]
-    assert row(rec, "unable.not_held") == [0, 0, 0, 0, 0, 0, N]
+    # the source prints six zeros for seven cells: wherever the lost cell was, a total of 0
+    # with non-negative cells forces it to 0 — derived, and the record says so
+    assert row(rec, "denied.state_secret") == [0] * 7
+    assert row(rec, "unable.not_held") == [0] * 7
+    derived = {d["where"] for d in rec["provenance"]["derived"]}
+    assert derived == {"applications.denied.state_secret", "applications.unable.not_held"}
     assert rec["review_litigation"]["admin_review"] == dict.fromkeys(
         ("upheld", "corrected", "other", "pending", "total"))
     assert rec["review_litigation"]["litigation_direct"]["total"] == 0
