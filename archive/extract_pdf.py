@@ -12,6 +12,7 @@ pdfplumber instead, slower but complete.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import io
 from dataclasses import dataclass
@@ -46,11 +47,12 @@ def extract_pdf(data: bytes) -> Document:
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            if _blind(page):
+            is_blind, found = scan(page)
+            if is_blind:
                 blind.append(i)
                 pages.append([])
             else:
-                pages.append(_page_blocks(page, i + 1))
+                pages.append(_page_blocks(page, i + 1, found))
     except Exception as e:
         raise _open_error(e) from e
     finally:
@@ -89,11 +91,11 @@ def join_split_rows(blocks: list[Block]) -> list[Block]:
     return [b for b in blocks if not isinstance(b, Table) or b.rows]
 
 
-def _page_blocks(page: Any, number: int) -> list[Block]:
+def _page_blocks(page: Any, number: int, found: list[_Rule]) -> list[Block]:
     """Text above, between and below the page's ruled tables, and the tables."""
     textpage = page.get_textpage()
     width, height = page.get_size()
-    tables = find_tables(page, textpage)
+    tables = find_tables(found, textpage)
     if not tables:
         return _lines(textpage.get_text_range(), number)
     out: list[Block] = []
@@ -111,18 +113,6 @@ def _page_blocks(page: Any, number: int) -> list[Block]:
             out.append(Table(rows=drop_split_columns(rows), exact=True, page=number))
         top = table.bottom
     return out + _lines(textpage.get_text_bounded(0, 0, width, top), number)
-
-
-def _blind(page: Any) -> bool:
-    """pdfium drops text objects it measures as empty (seen with single characters in
-    non-embedded CID fonts); such a page is read by pdfminer instead."""
-    import pypdfium2.raw as raw
-
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=1):
-        left, bottom, right, top = obj.get_bounds()
-        if right - left < 0.01 and top - bottom < 0.01:
-            return True
-    return False
 
 
 def _lines(text: str, page: int) -> list[Block]:
@@ -149,29 +139,48 @@ class FoundTable:
     rows: list[list[str]]
 
 
-def rules(page: Any) -> list[_Rule]:
-    """Axis-aligned line segments of the page's paths (lines, rectangle edges, thin fills)."""
+def scan(page: Any) -> tuple[bool, list[_Rule]]:
+    """One pass over the page's objects, through pdfium's C API (WPS writes every glyph as
+    its own object: wrapping thousands of them in Python objects cost more than the rest
+    of the parse).
+
+    Returns whether the page is blind — pdfium drops text objects it measures as empty
+    (seen with single characters in non-embedded CID fonts), so such a page is read by
+    pdfminer instead — and the axis-aligned segments of its paths (lines, rectangle
+    edges, thin fills), the rules tables are found from.
+    """
     import pypdfium2.raw as raw
 
     out: list[_Rule] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-        a, b, c, d, e, f = obj.get_matrix().get()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    matrix = raw.FS_MATRIX()
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            if right.value - left.value < 0.01 and top.value - bottom.value < 0.01:
+                return True, []
+            continue
+        if kind != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetMatrix(obj, matrix):
+            continue
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         start = prev = None
-        for i in range(raw.FPDFPath_CountSegments(obj.raw)):
-            seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        for k in range(raw.FPDFPath_CountSegments(obj)):
+            seg = raw.FPDFPath_GetPathSegment(obj, k)
             raw.FPDFPathSegment_GetPoint(seg, x, y)
             pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-            kind = raw.FPDFPathSegment_GetType(seg)
-            if kind == raw.FPDF_SEGMENT_MOVETO:
+            seg_kind = raw.FPDFPathSegment_GetType(seg)
+            if seg_kind == raw.FPDF_SEGMENT_MOVETO:
                 start = pt
-            elif kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+            elif seg_kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
                 _edge(out, prev, pt)
             prev = pt
             if raw.FPDFPathSegment_GetClose(seg) and start is not None:
                 _edge(out, pt, start)
                 prev = start
-    return out
+    return False, out
 
 
 def _edge(out: list[_Rule], p: tuple[float, float], q: tuple[float, float]) -> None:
@@ -192,6 +201,9 @@ def _cluster(values: list[float]) -> list[float]:
 
 def _groups(found: list[_Rule]) -> list[list[_Rule]]:
     """Rules that touch each other (a horizontal crossing a vertical) form one table."""
+    # a border shared by two cells is drawn twice (and a filled rule as four edges)
+    found = list({(r.horizontal, round(r.at, 1), round(r.lo, 1), round(r.hi, 1)): r
+                  for r in found}.values())
     parent = list(range(len(found)))
 
     def root(i: int) -> int:
@@ -201,23 +213,26 @@ def _groups(found: list[_Rule]) -> list[list[_Rule]]:
         return i
 
     hs = [i for i, r in enumerate(found) if r.horizontal]
-    vs = [i for i, r in enumerate(found) if not r.horizontal]
-    for i in hs:
+    vs = sorted((i for i, r in enumerate(found) if not r.horizontal), key=lambda j: found[j].at)
+    v_at = [found[j].at for j in vs]
+    for i in hs:  # only the verticals within the horizontal's reach (WPS: thousands of each)
         h = found[i]
-        for j in vs:
+        for j in vs[bisect.bisect_left(v_at, h.lo - SNAP):bisect.bisect_right(v_at, h.hi + SNAP)]:
             v = found[j]
-            if (h.lo - SNAP <= v.at <= h.hi + SNAP) and (v.lo - SNAP <= h.at <= v.hi + SNAP):
-                parent[root(i)] = root(j)
+            if v.lo - SNAP <= h.at <= v.hi + SNAP:
+                ri, rj = root(i), root(j)
+                if ri != rj:
+                    parent[rj] = ri
     groups: dict[int, list[_Rule]] = {}
     for i, r in enumerate(found):
         groups.setdefault(root(i), []).append(r)
     return list(groups.values())
 
 
-def find_tables(page: Any, textpage: Any) -> list[FoundTable]:
+def find_tables(found: list[_Rule], textpage: Any) -> list[FoundTable]:
     """The ruled tables of a page, top to bottom, merged cells' text in every slot."""
     tables = []
-    for group in _groups(rules(page)):
+    for group in _groups(found):
         ys = _cluster([r.at for r in group if r.horizontal])[::-1]  # top first
         xs = _cluster([r.at for r in group if not r.horizontal])
         if len(ys) < 3 or len(xs) < 3:  # at least 2 x 2 slots: a framed box is no table
@@ -231,8 +246,14 @@ def _grid(group: list[_Rule], xs: list[float], ys: list[float], textpage: Any) -
     hs = [r for r in group if r.horizontal]
     vs = [r for r in group if not r.horizontal]
 
+    hs.sort(key=lambda r: r.at)
+    vs.sort(key=lambda r: r.at)
+    h_at, v_at = [r.at for r in hs], [r.at for r in vs]
+
     def ruled(lines: list[_Rule], at: float, mid: float) -> bool:
-        return any(abs(r.at - at) <= SNAP and r.lo - SNAP <= mid <= r.hi + SNAP for r in lines)
+        keys = h_at if lines is hs else v_at
+        near = lines[bisect.bisect_left(keys, at - SNAP):bisect.bisect_right(keys, at + SNAP)]
+        return any(r.lo - SNAP <= mid <= r.hi + SNAP for r in near)
 
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))

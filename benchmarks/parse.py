@@ -7,12 +7,16 @@ against; the target is a full parse within 2x of it. Memory is measured apart fr
 timing: the Python heap peak with tracemalloc, and the peak RSS of a fresh process that
 parses the files (pdfium and lxml allocate in C, which tracemalloc does not see).
 
+Last, the real published reports of ``../shared/real`` (hand-read cells): cells read right,
+template, and the real PDF's parse time against pdftotext's.
+
     python benchmarks/parse.py [--reports 50] [--formats html,docx,pdf]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import resource
 import shutil
@@ -98,6 +102,63 @@ def rss_of(fmt: str, files: list[bytes]) -> tuple[float, float]:
     return base, full
 
 
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"
+
+
+def _cell(rec: object, dotted: str) -> object:
+    for part in dotted.split("."):
+        if not isinstance(rec, dict) or part not in rec:
+            return None
+        rec = rec[part]
+    return rec
+
+
+def real_accuracy() -> None:
+    """Every hand-read cell of the real reports in ../shared/real, and the real PDF's parse
+    time against pdftotext's on the same file."""
+    if not REAL.is_dir():
+        print(f"real reports: {REAL} absent, skipped")
+        return
+    right = total = templates = docs = 0
+    for exp_path in sorted(REAL.glob("*.expected.json")):
+        exp = json.loads(exp_path.read_text(encoding="utf-8"))
+        for name in exp["file"]:
+            data = (REAL / name).read_bytes()
+            start = time.perf_counter()
+            rec = parse_document(extract(data))
+            secs = time.perf_counter() - start
+            ok = sum(1 for k, v in exp["cells"].items()
+                     if _cell(rec, k) == v or (isinstance(v, str)
+                                               and str(_cell(rec, k)).split() == v.split()))
+            docs += 1
+            templates += rec["template"] == exp["template"]
+            right, total = right + ok, total + len(exp["cells"])
+            line = (f"  {name:32s} {ok:4d}/{len(exp['cells']):<4d} cells, template "
+                    f"{rec['template']} ({'right' if rec['template'] == exp['template'] else 'WRONG'}),"
+                    f" {1000 * secs:6.1f} ms")
+            if name.endswith(".pdf") and shutil.which("pdftotext"):
+                floor = min(_timed(["pdftotext", "-enc", "UTF-8", str(REAL / name), "-"])
+                            for _ in range(5))
+                ours = min(_timed_parse(data) for _ in range(5))
+                line += f"; best of 5: {1000 * ours:.1f} ms vs pdftotext {1000 * floor:.1f} ms " \
+                        f"= {ours / floor:.2f}x"
+            print(line)
+    print(f"real reports: {right}/{total} cells ({100 * right / max(total, 1):.1f}%), "
+          f"template right on {templates}/{docs}")
+
+
+def _timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _timed_parse(data: bytes) -> float:
+    start = time.perf_counter()
+    parse_document(extract(data))
+    return time.perf_counter() - start
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=50)
@@ -134,6 +195,7 @@ def main() -> None:
             ours = parse_all([p.read_bytes() for p in paths])
         print(f"pdf full parse {ours:.2f} s vs pdftotext {floor:.2f} s on the same "
               f"{len(paths)} files: ratio {ours / floor:.2f}x (target <= 2x)")
+    real_accuracy()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"heap: tracemalloc peak over 10 reports; RSS: fresh process parsing all "
           f"{len(recs)} (+ over importing only); this process {rss:.0f} MiB incl. rendering")
