@@ -44,16 +44,28 @@ misfire_grace_seconds = 21600
 download_delay = 1.0
 page_budget = 300
 max_file_mb = 64
+# portals on private, loopback or link-local addresses (127.0.0.1, 10.x, 192.168.x …) are
+# refused unless this is true (or NIANBAO_ALLOW_PRIVATE=1): a registry must not turn the
+# crawler against the machine it runs on
+allow_private = false
+# pages a portal's walk from its home page to its 年报 column may fetch (first night, or
+# when the remembered column fails)
+discovery_budget = 20
+# the User-Agent of every request: visible ASCII only (RFC 9110), with a URL where the
+# portal's webmaster finds who crawls; unset, it names site_url
+# user_agent = "Mozilla/5.0 (compatible; nianbao/0.1; +https://nianbao.example.gov.cn/)"
 """
 
 LIST_KEYS = {"alert_recipients"}
-BOOL_KEYS = {"smtp_starttls", "smtp_ssl", "copy_agencies"}
-INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb"}
+BOOL_KEYS = {"smtp_starttls", "smtp_ssl", "copy_agencies", "allow_private"}
+INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb",
+            "discovery_budget"}
 FLOAT_KEYS = {"download_delay"}
 KNOWN_KEYS = {
     "database_url", "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
     "smtp_ssl", "smtp_cafile", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
     "timezone", "misfire_grace_seconds", "download_delay", "page_budget", "max_file_mb",
+    "discovery_budget", "user_agent", "allow_private",
 }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+import os
 import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -18,7 +22,72 @@ class RegistryError(ValueError):
     """A registry file that cannot be used; the message names the entry and the fix."""
 
 
-def parse_registry(text: str, source: str = "registry") -> list[dict[str, Any]]:
+#: Fields an entry may carry, with the type each must have (None is always allowed).
+_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,), "name": (str,), "kind": (str,), "portal": (str,), "column": (str,),
+    "emails": (list, str), "deadline": (str,), "since": (int,), "allow_private": (bool,),
+    "region": (str,), "level": (str,),
+}
+_TYPE_NAMES = {str: "文字", int: "整数", list: "列表", bool: "true/false"}
+
+
+def private_allowed(settings: Any = None) -> bool:
+    """Whether the deployment lets portals live on private/loopback addresses
+    (``allow_private`` in nianbao.toml or ``NIANBAO_ALLOW_PRIVATE=1``)."""
+    env = os.environ.get("NIANBAO_ALLOW_PRIVATE", "").strip().lower()
+    if env in {"1", "true", "yes", "on"}:
+        return True
+    return bool(settings is not None and settings.get("allow_private"))
+
+
+def url_problem(url: str, *, allow_private: bool) -> str | None:
+    """Why ``url`` cannot be crawled (in Chinese), or None: only http(s) with a host, and
+    no private, loopback or link-local address unless the deployment opts in."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "不是有效的网址"
+    if parts.scheme not in ("http", "https"):
+        return f"只能是 http:// 或 https:// 网址，而不是 {parts.scheme or '无协议'}"
+    if not host:
+        return "网址缺少主机名"
+    if allow_private:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "指向本机（localhost）"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast:
+        return f"指向内网/本机地址 {ip}"
+    return None
+
+
+def _lines(text: str) -> list[tuple[int, dict[str, int]]]:
+    """The line of each agency entry and of each of its keys, for messages."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    out: list[tuple[int, dict[str, int]]] = []
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if getattr(k, "value", None) == "agencies" and isinstance(v, yaml.SequenceNode):
+                for item in v.value:
+                    keys = {}
+                    if isinstance(item, yaml.MappingNode):
+                        keys = {str(kn.value): vn.start_mark.line + 1 for kn, vn in item.value}
+                    out.append((item.start_mark.line + 1, keys))
+    return out
+
+
+def parse_registry(text: str, source: str = "registry", *,
+                   allow_private: bool = False) -> list[dict[str, Any]]:
+    """Check every entry (fields, types, URLs, dates, unique ids) and normalise it; the
+    first problem raises :class:`RegistryError` naming the file, line, entry and field."""
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as e:
@@ -26,36 +95,111 @@ def parse_registry(text: str, source: str = "registry") -> list[dict[str, Any]]:
     items = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise RegistryError(f"{source}: 缺少顶层 agencies: 列表")
-    out = []
+    lines = _lines(text)
+    out: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(items):
-        where = f"{source}: 第 {i + 1} 个机关"
-        if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
-            raise RegistryError(f"{where}: 需要 id 和 name")
-        if not _ID.match(str(item["id"])):
-            raise RegistryError(f"{where}: id “{item['id']}” 只能用小写字母、数字、- 和 _")
-        kind = item.get("kind", "department")
-        if kind not in KINDS:
-            raise RegistryError(f"{where}: kind 必须是 department 或 government，而不是 {kind}")
-        deadline = item.get("deadline")
-        if deadline is not None and not _MMDD.match(str(deadline)):
-            raise RegistryError(f"{where}: deadline 应写成 \"MM-DD\"，例如 \"01-31\"")
-        emails = item.get("emails") or []
-        if isinstance(emails, str):
-            emails = [emails]
-        out.append({
-            "id": str(item["id"]), "name": str(item["name"]).strip(), "kind": kind,
-            "portal": item.get("portal"), "column": item.get("column"), "emails": list(emails),
-            "deadline": str(deadline) if deadline else None, "since": int(item.get("since", 2008)),
-        })
+        line, key_lines = lines[i] if i < len(lines) else (0, {})
+        out.append(_entry(item, i, _Where(source, line, key_lines), seen, allow_private))
     return out
 
 
-def load_registry(path: Path) -> list[dict[str, Any]]:
+class _Where:
+    """Where an entry stands in its file, for messages a person can find."""
+
+    def __init__(self, source: str, line: int, key_lines: dict[str, int]) -> None:
+        self.source, self.line, self.key_lines = source, line, key_lines
+
+    def error(self, item: Any, i: int, msg: str, key: str | None = None) -> RegistryError:
+        ln = self.key_lines.get(key or "", self.line)
+        place = self.source + (f" 第 {ln} 行" if ln else "")
+        ident = item.get("id") if isinstance(item, dict) else None
+        who = f"机关 {ident}" if ident else f"第 {i + 1} 个机关"
+        return RegistryError(f"{place}（{who}{'，字段 ' + key if key else ''}）：{msg}")
+
+
+def _entry(item: Any, i: int, where: _Where, seen: dict[str, int],
+           allow_private: bool) -> dict[str, Any]:
+    def fail(msg: str, key: str | None = None) -> RegistryError:
+        return where.error(item, i, msg, key)
+
+    if not isinstance(item, dict):
+        raise fail("每个机关应是一组 键: 值")
+    for key, value in item.items():
+        if key not in _FIELDS:
+            continue  # other programs' annotations ride along unread
+        if value is not None and (not isinstance(value, _FIELDS[key])
+                                  or isinstance(value, bool) and bool not in _FIELDS[key]):
+            want = "或".join(_TYPE_NAMES[t] for t in _FIELDS[key])
+            raise fail(f"应为{want}，而不是 {value!r}", key)
+    if not item.get("id") or not item.get("name"):
+        raise fail("需要 id 和 name")
+    ident = item["id"]
+    if not _ID.match(ident):
+        raise fail(f"id “{ident}” 只能用小写字母、数字、- 和 _", "id")
+    if ident in seen:
+        raise fail(f"id “{ident}” 与第 {seen[ident] + 1} 个机关重复；每个 id 只能出现一次", "id")
+    seen[ident] = i
+    kind = item.get("kind") or "department"
+    if kind not in KINDS:
+        raise fail(f"必须是 department 或 government，而不是 {kind}", "kind")
+    deadline = item.get("deadline")
+    if deadline is not None and not _valid_mmdd(deadline):
+        raise fail(f"“{deadline}”不是日期；应写成 \"MM-DD\"，例如 \"01-31\"", "deadline")
+    since = item.get("since", 2008)
+    if since is None or not 1990 <= since <= 2100:
+        raise fail(f"应为年份（1990–2100），而不是 {since!r}", "since")
+    private = allow_private or bool(item.get("allow_private"))
+    for key in ("portal", "column"):
+        url = item.get(key)
+        if url is None and key == "column":
+            continue
+        if not url:
+            raise fail("需要门户网址（http:// 或 https://）", key)
+        why = url_problem(url.strip(), allow_private=private)
+        if why:
+            hint = ("；内网模拟门户请在 nianbao.toml 设 allow_private = true 或设置 "
+                    "NIANBAO_ALLOW_PRIVATE=1") if "内网" in why or "本机" in why else ""
+            raise fail(f"“{url}” {why}{hint}", key)
+    emails = item.get("emails") or []
+    if isinstance(emails, str):
+        emails = [emails]
+    if not all(isinstance(e, str) for e in emails):
+        raise fail("应为电子邮箱地址的列表", "emails")
+    entry: dict[str, Any] = {
+        "id": ident, "name": item["name"].strip(), "kind": kind,
+        "portal": item["portal"].strip(),
+        "column": item["column"].strip() if item.get("column") else None,
+        "emails": list(emails), "deadline": deadline or None, "since": since,
+    }
+    if item.get("allow_private"):
+        entry["allow_private"] = True
+    return entry
+
+
+def _valid_mmdd(text: str) -> bool:
+    if not _MMDD.match(text):
+        return False
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        dt.date(2000, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is a date
+    except ValueError:
+        return False
+    return True
+
+
+def load_registry(path: Path, *, allow_private: bool = False) -> list[dict[str, Any]]:
+    try:
+        data = Path(path).read_bytes()
     except OSError as e:
         raise RegistryError(f"无法读取注册表文件 {path}: {e}") from e
-    return parse_registry(text, str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")  # a registry saved by a Chinese Windows editor
+        except UnicodeDecodeError as e:
+            raise RegistryError(f"{path}: 不是 UTF-8 或 GBK 编码的文本（{e}）；请另存为 UTF-8") from e
+    return parse_registry(text, str(path), allow_private=allow_private)
 
 
 def builtin_registry() -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import click
 from sqlalchemy import select
 
 from archive.models import Agency, PortalCrawl
-from archive.registry import RegistryError, load_registry, parse_registry
+from archive.registry import RegistryError, load_registry, parse_registry, private_allowed
 from monitor.cli import Ctx, emit, err, main, pass_ctx
 
 OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法访问"}
@@ -35,7 +35,7 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
     ids = list(agency_ids)
     if registry_file is not None:
         try:
-            entries = load_registry(registry_file)
+            entries = load_registry(registry_file, allow_private=private_allowed(ctx.archive.settings))
         except RegistryError as e:
             err(str(e))
             sys.exit(2)
@@ -125,7 +125,7 @@ def registry_add(ctx: Ctx, agency_id: str, name: str, kind: str, portal: str,
         item["since"] = since
     try:
         entry = parse_registry(yaml.safe_dump({"agencies": [item]}, allow_unicode=True),
-                               "--id/--name")[0]
+                               "--id/--name", allow_private=private_allowed(ctx.archive.settings))[0]
     except RegistryError as e:
         err(str(e))
         sys.exit(2)
