@@ -8,13 +8,18 @@ unparseable with the reason — never as partial rows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
@@ -81,20 +86,48 @@ class Archive:
 
         cfg = Config()
         cfg.set_main_option("script_location", "archive:migrations")
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-        from .search import get_search
+        with self._schema_lock():
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # held to the end of this transaction: twins wait, then find it done
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7715262021)")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            from .search import get_search
 
-        get_search(self).ensure()
+            get_search(self).ensure()
+
+    @contextlib.contextmanager
+    def _schema_lock(self) -> Iterator[None]:
+        """Serialise the first migration of a data directory: any number of commands may
+        start on a fresh directory at once, and only one creates the tables."""
+        if self.engine.dialect.name != "sqlite":
+            yield
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / ".schema.lock", "a+b") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
     # ------------------------------------------------------------ agencies
 
     def upsert_agency(self, s: Session, entry: dict[str, Any]) -> Agency:
+        """Create or update an agency; a twin process creating the same one at the same
+        moment is no error (INSERT … ON CONFLICT DO NOTHING, then update)."""
         a = s.get(Agency, entry["id"])
         if a is None:
-            a = Agency(id=entry["id"], name=entry["name"])
-            s.add(a)
+            dialect = s.get_bind().dialect.name
+            if dialect in ("sqlite", "postgresql"):
+                insert = sqlite_insert if dialect == "sqlite" else pg_insert
+                s.execute(insert(Agency).values(id=entry["id"], name=entry["name"], emails=[])
+                          .on_conflict_do_nothing(index_elements=["id"]))
+                a = s.get(Agency, entry["id"], populate_existing=True)
+            if a is None:
+                a = Agency(id=entry["id"], name=entry["name"])
+                s.add(a)
         for key in ("name", "kind", "portal", "column", "emails", "deadline", "since", "demo"):
             if key in entry and entry[key] is not None:
                 setattr(a, key, entry[key])

@@ -1,0 +1,60 @@
+"""Commands run at the same time on one data directory, as cron, the daemon and a person at
+a terminal do: none crashes, every file is ingested exactly once, ``fsck`` stays clean."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from portal_sim import ROOT, env
+
+from archive.render import render
+from archive.samples import sample_record
+
+
+def _start(data: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env(), cwd=ROOT)
+
+
+def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    return [(p.wait(timeout=600), *p.communicate()) for p in procs]
+
+
+def test_commands_started_together_on_a_fresh_directory(tmp_path: Path) -> None:
+    data = tmp_path / "fresh"
+    procs = [_start(data, "reports", "--json"), _start(data, "check", "--json"),
+             _start(data, "alerts", "--json"), _start(data, "registry", "list", "--json")]
+    for rc, out, errs in _finish(procs):
+        assert rc in (0, 1), errs
+        assert "Traceback" not in errs and "already exists" not in errs
+        json.loads(out)
+
+
+def test_ingests_creating_the_same_new_agency_at_once(tmp_path: Path) -> None:
+    """All name an agency the registry does not know: one creates it, the others find it;
+    none dies, and all 12 files are in."""
+    data = tmp_path / "data"
+    files = []
+    for i in range(12):
+        rec = sample_record("某县新设立的数据管理局", 2012 + i, "gov2021", i)
+        path = tmp_path / f"r{i:02d}.html"
+        path.write_bytes(render(rec, "html"))
+        files.append(path)
+    procs = [_start(data, "ingest", *map(str, files[i::4]), "--json") for i in range(4)]
+    for rc, _out, errs in _finish(procs):
+        assert rc == 0, errs
+        assert "IntegrityError" not in errs and "Traceback" not in errs
+    listed = json.loads(subprocess.run(
+        [sys.executable, "-m", "monitor", "--data-dir", str(data), "reports", "--json"],
+        capture_output=True, text=True, env=env(), cwd=ROOT, check=True).stdout)
+    rows = listed["reports"] if isinstance(listed, dict) else listed
+    years = sorted(r["year"] for r in rows)
+    assert years == list(range(2012, 2024))
+    assert len({r["agency_id"] for r in rows}) == 1
+    fsck = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "fsck"],
+                          capture_output=True, text=True, env=env(), cwd=ROOT)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
