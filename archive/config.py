@@ -93,27 +93,60 @@ class Settings:
         return self.values.get("database_url") or f"sqlite:///{self.data_dir / 'nianbao.db'}"
 
 
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the file or variable, the key and
+    what it should be. Commands exit 2 on it."""
+
+
 def _coerce(key: str, raw: str) -> Any:
     if key in LIST_KEYS:
         return [s.strip() for s in raw.split(",") if s.strip()]
     if key in BOOL_KEYS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if key in INT_KEYS:
-        return int(raw)
-    if key in FLOAT_KEYS:
-        return float(raw)
+    try:
+        if key in INT_KEYS:
+            return int(raw)
+        if key in FLOAT_KEYS:
+            return float(raw)
+    except ValueError:
+        kind = "整数" if key in INT_KEYS else "数字"
+        raise ConfigError(f"环境变量 NIANBAO_{key.upper()}={raw!r}：应为{kind}") from None
     return raw
 
 
+def _check_types(values: dict[str, Any], where: str) -> None:
+    """The file's values have the types the code relies on (TOML ``"fast"`` for a delay)."""
+    for key, value in values.items():
+        if key in INT_KEYS and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ConfigError(f"{where}：{key} = {value!r} 应为整数")
+        if key in FLOAT_KEYS and (not isinstance(value, int | float) or isinstance(value, bool)):
+            raise ConfigError(f"{where}：{key} = {value!r} 应为数字")
+        if key in BOOL_KEYS and not isinstance(value, bool):
+            raise ConfigError(f"{where}：{key} = {value!r} 应为 true 或 false")
+        if key in LIST_KEYS and not (isinstance(value, list)
+                                     and all(isinstance(v, str) for v in value)):
+            raise ConfigError(f"{where}：{key} 应为文字列表，例如 [\"a@example.cn\"]")
+        if (key in INT_KEYS | FLOAT_KEYS and isinstance(value, int | float) and value < 0):
+            raise ConfigError(f"{where}：{key} = {value!r} 不能为负数")
+
+
 def load_settings(data_dir: Path) -> Settings:
+    """The defaults, then ``nianbao.toml``, then ``NIANBAO_*`` variables; a value of the
+    wrong type raises :class:`ConfigError` naming where it came from."""
     values: dict[str, Any] = tomllib.loads(DEFAULT_TOML)
     path = data_dir / "nianbao.toml"
     if path.exists():
-        values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        try:
+            own = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}：不是有效的 TOML（{e}）；可对照 nianbao init 写出的注释模板修改") from e
+        _check_types(own, str(path))
+        values.update(own)
     for key in KNOWN_KEYS:
         env = os.environ.get(f"NIANBAO_{key.upper()}")
         if env is not None:
             values[key] = _coerce(key, env)
+    _check_types({k: v for k, v in values.items() if k in KNOWN_KEYS}, "环境变量")
     return Settings(data_dir=data_dir, values=values)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from archive.config import resolve_data_dir, write_default_config
+from archive.config import ConfigError, resolve_data_dir, write_default_config
 from archive.store import Archive
 
 
@@ -46,7 +46,18 @@ class Ctx:
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: a bad setting anywhere is a message and exit 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            err(f"配置错误：{e}")
+            sys.exit(2)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", envvar=None, default=None,
               help="数据目录（默认 $NIANBAO_HOME 或 ./nianbao-data）")
 @click.pass_context
