@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -68,8 +69,16 @@ CASES += [(code, "gov2019", "html") for code in GOV2019_RULES]
 CASES += [(code, "legacy", "docx") for code in LEGACY_RULES]
 
 
-def test_every_code_is_covered() -> None:
-    assert {c for c, _, _ in CASES} == set(FINDING_CODES)
+def test_every_code_has_an_injection_and_a_readme_entry() -> None:
+    """A new finding code needs its injected fault (else the parametrised test below has
+    nothing to run) and a line in the README's table the office reads."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for code in FINDING_CODES:
+        template = "legacy" if code == "LEGACY_SUM" else "gov2021"
+        clean = base(template)
+        broken, ctx = inject(clean, code)  # raises for a code it does not know
+        assert (broken, ctx) != (clean, clean_context(clean)), code
+        assert f"| `{code}` | {FINDING_CODES[code]} |" in readme, code
 
 
 # a clean glued report is not clean: its 表二 runs are ambiguous (CELLS_AMBIGUOUS) by nature
