@@ -59,6 +59,8 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 
 def _real(name: str) -> Record:
     """A record of a real report's hand-read cells (amounts under 万元 given their yuan)."""
+    if not REAL.is_dir():
+        pytest.skip(f"the real reports are not here ({REAL}); CI has them")
     d = json.loads((REAL / f"{name}.expected.json").read_text())
     rec = record_from_cells(d["cells"], d["template"], agency="淮安市洪泽区人民政府",
                             year=int(d["year"]))
@@ -241,6 +243,8 @@ def test_glued_runs_are_the_real_page_text() -> None:
     """表三 and 表四 of the real pages, re-rendered from their hand-read cells, glue into
     exactly the digit runs of the archive's page.txt (the 2019 page keeps its one
     ``&nbsp;``-padded cell, ``230 000023``, and restarts its group cell before （四）)."""
+    if not REAL.is_dir():
+        pytest.skip(f"the real reports are not here ({REAL}); CI has them")
     for name, quirks in (("pingtan-zone-2023", {}),
                          ("pingtan-zone-2019", {"padded_cells": PINGTAN_2019_PADS,
                                                 "group_split": "unable.not_held"})):
