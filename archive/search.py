@@ -459,7 +459,9 @@ class SqliteSearch(ScanSearch):
         c.execute(sql("INSERT INTO search_grams(search_grams) VALUES('optimize')"))
 
     def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
-        if scan:  # an agency has a few reports: read them rather than walk a long posting list
+        # an agency has a few reports: read them rather than walk a long posting list;
+        # FTS5 cannot take a NUL even inside a quoted phrase ("unterminated string")
+        if scan or "\x00" in q:
             return self._scan_from, "instr(st.body, :q) > 0", "sd.doc_id", {}
         if len(q) >= 3:
             return ("search_fts f", "search_fts MATCH :m", "f.rowid", {"m": '"' + q.replace('"', '""') + '"'})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from flask import (
@@ -25,6 +26,17 @@ from .tables import tables
 
 bp = Blueprint("pages", __name__)
 SEARCH_LIMIT = 50
+#: ``/api/search?limit=`` is clamped to 1..API_LIMIT
+API_LIMIT = 10_000
+#: ``?page=`` is clamped to 1..MAX_PAGE
+MAX_PAGE = 100_000
+#: years a report can be about (``?year=`` outside is a 400)
+YEARS = (1900, 2999)
+#: a version number, an alert id: what a database integer holds
+MAX_ID = 2**63 - 1
+#: longest search phrase (folded); longer is a 400
+MAX_QUERY = 500
+_INT = re.compile(r"[+-]?[0-9]{1,40}")
 
 
 def data() -> WebData:
@@ -54,6 +66,27 @@ def _csv(rows: list[dict[str, Any]], fields: list[str], name: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
+def int_arg(name: str, label: str, lo: int, hi: int, *, clamp: bool = False) -> int | None:
+    """The integer query argument ``name``; None when absent or empty. Not an integer: 400
+    with a Chinese message. Outside lo..hi: clamped when ``clamp``, else 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not _INT.fullmatch(raw):
+        abort(400, f"参数 {name}（{label}）必须是整数")
+    v = int(raw)
+    if lo <= v <= hi:
+        return v
+    if clamp:
+        return min(max(v, lo), hi)
+    abort(400, f"参数 {name}（{label}）超出范围（{lo}–{hi}）")
+
+
+def _query(params: dict[str, Any]) -> dict[str, Any]:
+    """Validated parameters for ``url_for``: fixed keys, empty values dropped."""
+    return {k: v for k, v in params.items() if v is not None and v != ""}
+
+
 # ------------------------------------------------------------------ dashboard
 
 
@@ -80,10 +113,13 @@ def api_dashboard() -> Response:
 
 def _search_args() -> dict[str, Any]:
     has = request.args.get("has_errors", "")
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY:
+        abort(400, f"检索词过长（最多 {MAX_QUERY} 个字符）")
     return {
-        "q": request.args.get("q", "").strip(),
+        "q": q,
         "agency": request.args.get("agency") or None,
-        "year": request.args.get("year", type=int),
+        "year": int_arg("year", "年度", *YEARS),
         "template": request.args.get("template") or None,
         "has_errors": True if has in ("1", "true", "yes") else False if has in (
             "0", "false", "no") else None,
@@ -94,8 +130,12 @@ def _run_search(limit: int | None) -> dict[str, Any]:
     a = _search_args()
     engine = get_search(data().archive)
     filters = {k: a[k] for k in ("agency", "year", "template", "has_errors")}
-    page = max(1, request.args.get("page", type=int) or 1) if limit else 1
+    page = (int_arg("page", "页码", 1, MAX_PAGE, clamp=True) or 1) if limit else 1
     offset = (page - 1) * (limit or 0)
+    has = a["has_errors"]
+    a["params"] = _query({"q": a["q"], "agency": a["agency"], "year": a["year"],
+                          "template": a["template"],
+                          "has_errors": None if has is None else "1" if has else "0"})
     if not a["q"]:
         return {**a, "count": 0, "page": 1, "offset": 0, "hits": []}
     hits = engine.search(a["q"], limit=limit, offset=offset, **filters)
@@ -114,13 +154,16 @@ def search() -> str:
 
 @bp.route("/api/search")
 def api_search() -> Response:
-    limit = request.args.get("limit", type=int) or 50
-    return jsonify(_run_search(min(limit, 10_000)))
+    limit = int_arg("limit", "条数", 1, API_LIMIT, clamp=True) or SEARCH_LIMIT
+    res = _run_search(limit)
+    res.pop("params")
+    return jsonify(res)
 
 
 @bp.route("/search.csv")
 def search_csv() -> Response:
     res = _run_search(None)
+    res.pop("params")
     rows = [{**h, "page": f"/reports/{h['report_id']}"} for h in res["hits"]]
     return _csv(rows, ["report_id", "agency_id", "agency", "year", "template", "errors", "title",
                        "snippet", "page"], "search.csv")
@@ -137,11 +180,11 @@ def reports() -> str:
 @bp.route("/api/reports")
 def api_reports() -> Response:
     return jsonify({"reports": data().archive.reports(
-        agency=request.args.get("agency") or None, year=request.args.get("year", type=int))})
+        agency=request.args.get("agency") or None, year=int_arg("year", "年度", *YEARS))})
 
 
 def _report(report_id: int) -> dict[str, Any]:
-    r = data().report(report_id, request.args.get("v", type=int))
+    r = data().report(report_id, int_arg("v", "版本号", 1, MAX_ID))
     if r is None:
         abort(404)
     return r
@@ -186,7 +229,7 @@ def _where_label(where: str | None) -> str:
 
 
 def _diff(report_id: int) -> dict[str, Any]:
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = int_arg("a", "版本号", 1, MAX_ID), int_arg("b", "版本号", 1, MAX_ID)
     if a is None or b is None:
         r = data().report(report_id)
         if r is None:
@@ -255,17 +298,22 @@ def api_agency(agency_id: str) -> Response:
 # ------------------------------------------------------------------ alerts and statistics
 
 
+def _alert_args() -> dict[str, Any]:
+    return _query({"kind": request.args.get("kind") or None,
+                   "state": request.args.get("state") or None,
+                   "agency": request.args.get("agency") or None})
+
+
 def _alerts() -> list[dict[str, Any]]:
-    return data().alerts(kind=request.args.get("kind") or None,
-                         state=request.args.get("state") or None,
-                         agency=request.args.get("agency") or None)
+    a = _alert_args()
+    return data().alerts(kind=a.get("kind"), state=a.get("state"), agency=a.get("agency"))
 
 
 @bp.route("/alerts")
 def alerts() -> str:
     return render_template("alerts.html", alerts=_alerts(), kinds=ALERT_KINDS,
                            kind=request.args.get("kind") or "",
-                           state=request.args.get("state") or "")
+                           state=request.args.get("state") or "", params=_alert_args())
 
 
 @bp.route("/api/alerts")
