@@ -276,16 +276,6 @@ FINDING_CODES: dict[str, Severity] = {
     "DUPLICATE_TEXT": "warning",
 }
 
-ALERT_KINDS: dict[str, str] = {
-    "REPORT_MISSING": "年报未发布",
-    "REPORT_LATE": "年报逾期发布",
-    "REPORT_INVALID": "年报数据有误",
-    "REPORT_CHANGED": "年报发布后被修改",
-    "REPORT_REMOVED": "年报被删除",
-    "PORTAL_UNREACHABLE": "门户网站无法访问",
-    "NIGHTLY_RUN_MISSED": "夜间任务未按时运行",
-}
-
 
 class Amount(TypedDict):
     text: str

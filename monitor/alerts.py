@@ -23,8 +23,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, defer, selectinload
 
 from archive.models import Agency, Alert, PortalCrawl, Report, ReportVersion, Run, Source, utcnow
-from archive.record import ALERT_KINDS
 from archive.store import Archive
+from monitor.kinds import ALERT_KINDS
 
 from .deadlines import (
     agency_due,
@@ -269,15 +269,6 @@ def _run_missed(s: Session, archive: Archive, now: dt.datetime) -> Want | None:
     return None
 
 
-RESOLVED_MESSAGES = {
-    "REPORT_MISSING": "年报已在门户网站找到。",
-    "REPORT_LATE": "按更正后的发布日期，年报未逾期。",
-    "REPORT_INVALID": "新版本中已没有这些错误。",
-    "REPORT_CHANGED": "年报已恢复为最初存档的内容，或有了更新的修改提醒。",
-    "REPORT_REMOVED": "年报已重新出现在门户网站。",
-    "PORTAL_UNREACHABLE": "门户网站已恢复访问。",
-    "NIGHTLY_RUN_MISSED": "夜间任务已按时运行。",
-}
 
 
 def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> list[Want]:
@@ -352,7 +343,7 @@ def check(archive: Archive, today: dt.date | None = None, now: dt.datetime | Non
         for key, a in open_alerts.items():
             w = wants.get(key)
             if w is None:
-                _resolve(a, today, RESOLVED_MESSAGES.get(a.kind, "原因已消除。"))
+                _resolve(a, today, ALERT_KINDS[a.kind].resolved if a.kind in ALERT_KINDS else "原因已消除。")
                 resolved.append(a)
             elif w.token is not None and a.detail.get("token") != w.token:
                 _resolve(a, today, "有新的情况，见新的提醒。")
@@ -360,7 +351,7 @@ def check(archive: Archive, today: dt.date | None = None, now: dt.datetime | Non
             else:
                 wants.pop(key)
         for w in wants.values():
-            detail = dict(w.detail, label=ALERT_KINDS[w.kind])
+            detail = dict(w.detail, label=ALERT_KINDS[w.kind].label)
             if w.more is not None:
                 detail.update(w.more())
             if w.token is not None:

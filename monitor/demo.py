@@ -29,8 +29,8 @@ from sqlalchemy import func, or_, select
 
 from archive.config import load_settings
 from archive.models import Agency, Alert, Fetch, PortalCrawl, Report, ReportVersion
-from archive.record import ALERT_KINDS
 from archive.store import Archive
+from monitor.kinds import ALERT_LABELS
 
 MAIL_DIR = "demo-mail"
 OFFICE = "gongkaiban@demo.example.gov.cn"
@@ -255,7 +255,7 @@ def summary(res: DemoResult, data_flag: str) -> Table:
     t.add_row("机关", f"{res.agencies} 个（含 5 个种子机关）")
     t.add_row("找到的年报", f"{res.reports_found} 份（首次采集）")
     t.add_row("存档的年报", f"{res.reports} 份，共 {res.versions} 个版本")
-    for kind, label in ALERT_KINDS.items():
+    for kind, label in ALERT_LABELS.items():
         if res.alerts.get(kind):
             t.add_row(f"提醒：{label}", f"{res.alerts[kind]} 条")
     mail = res.mails[0] if res.mails else None

@@ -37,8 +37,8 @@ from sqlalchemy.orm import Session
 
 from archive.config import Settings
 from archive.models import Agency, Alert, Outbox, utcnow
-from archive.record import ALERT_KINDS
 from archive.store import Archive
+from monitor.kinds import ALERT_KINDS
 
 from .alerts import serialize
 from .deadlines import local_date
@@ -176,7 +176,7 @@ def _groups(alerts: list[Alert], names: dict[str, str], site: str) -> list[dict[
         shown = sorted(mine, key=lambda a: (a.agency_id or "", a.year or 0, a.id))[:MAX_PER_KIND]
         for a in shown:
             it = _item(a, names, site)
-            if kind == "PORTAL_UNREACHABLE":
+            if ALERT_KINDS[kind].by_portal:
                 title, link = f"门户网站 {it['portal']}", it["portal"]
             elif a.agency_id:
                 title, link = it["agency"], it["agency_link"]
@@ -184,7 +184,8 @@ def _groups(alerts: list[Alert], names: dict[str, str], site: str) -> list[dict[
                 title, link = "系统", None
             sec = sections.setdefault(title, {"title": title, "link": link, "entries": []})
             sec["entries"].append(it)
-        groups.append({"kind": kind, "label": ALERT_KINDS[kind], "count": len(mine),
+        groups.append({"kind": kind, "label": ALERT_KINDS[kind].label,
+                       "by_portal": ALERT_KINDS[kind].by_portal, "count": len(mine),
                        "more": len(mine) - len(shown), "sections": list(sections.values())})
     return groups
 

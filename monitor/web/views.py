@@ -17,8 +17,9 @@ from flask import (
     request,
 )
 
-from archive.record import ALERT_KINDS, T3_ROW_LABELS
+from archive.record import T3_ROW_LABELS
 from archive.search import get_search
+from monitor.kinds import ALERT_LABELS
 
 from .chart import series, trend_svg
 from .queries import SEVERITIES, STATES, STATS_FIELDS, TEMPLATES, WebData
@@ -311,7 +312,7 @@ def _alerts() -> list[dict[str, Any]]:
 
 @bp.route("/alerts")
 def alerts() -> str:
-    return render_template("alerts.html", alerts=_alerts(), kinds=ALERT_KINDS,
+    return render_template("alerts.html", alerts=_alerts(), kinds=ALERT_LABELS,
                            kind=request.args.get("kind") or "",
                            state=request.args.get("state") or "", params=_alert_args())
 
