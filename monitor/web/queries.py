@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.models import Agency, Alert, Blob, Fetch, Report, ReportFile, ReportVersion
-from archive.record import ALERT_KINDS, iter_cells
+from archive.record import iter_cells
+from monitor.kinds import ALERT_KINDS, ALERT_LABELS
 from archive.store import Archive
 
 #: dashboard states, in the order a cell's colour is chosen (first present wins)
@@ -30,10 +31,6 @@ STATES: dict[str, str] = {
     "unreachable": "门户无法访问",
     "unchecked": "未检查",
 }
-KIND_STATE = {"REPORT_REMOVED": "removed", "REPORT_MISSING": "missing", "REPORT_LATE": "late",
-              "REPORT_INVALID": "invalid", "REPORT_CHANGED": "changed"}
-#: facts about the past stay true after their alert is resolved
-LASTING = {"REPORT_LATE", "REPORT_CHANGED"}
 TEMPLATES = {"gov2021": "2021版模板", "gov2019": "2019版模板", "legacy": "旧版统计表",
              "unknown": "未识别"}
 SEVERITIES = {"error": "错误", "warning": "提示"}
@@ -84,10 +81,10 @@ class WebData:
         for a in alerts:
             if a.kind == "PORTAL_UNREACHABLE" and a.state == "open" and a.agency_id:
                 unreachable.add(a.agency_id)
-            st = KIND_STATE.get(a.kind)
+            st = ALERT_KINDS[a.kind].state if a.kind in ALERT_KINDS else None
             if st is None or a.agency_id is None or a.year is None:
                 continue
-            if a.state == "open" or a.kind in LASTING:
+            if a.state == "open" or a.kind in ALERT_KINDS and ALERT_KINDS[a.kind].lasting:
                 c = cells[(a.agency_id, a.year)]
                 c["states"].add(st)
                 c["alerts"].append(a.id)
@@ -277,7 +274,7 @@ class WebData:
         if year:
             q = q.where(Alert.year == year)
         q = q.order_by(Alert.opened_on.desc(), Alert.id.desc())
-        return [{"id": a.id, "kind": a.kind, "kind_label": ALERT_KINDS.get(a.kind, a.kind),
+        return [{"id": a.id, "kind": a.kind, "kind_label": ALERT_LABELS.get(a.kind, a.kind),
                  "agency_id": a.agency_id, "agency": name, "year": a.year, "state": a.state,
                  "opened_on": _iso(a.opened_on), "resolved_on": _iso(a.resolved_on),
                  "notified": a.notified, "detail": a.detail or {}}
