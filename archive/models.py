@@ -45,6 +45,10 @@ class Agency(Base):
     emails: Mapped[list[Any]] = mapped_column(JSON, default=list)
     deadline: Mapped[str | None] = mapped_column(String(5))
     since: Mapped[int] = mapped_column(Integer, default=2008)
+    #: where the agency sits, outermost first: "宁夏/中卫市/沙坡头区" (``registry.py``)
+    region: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: 省级 / 市级 / 县级 / 乡级 (``registry.LEVELS``)
+    level: Mapped[str | None] = mapped_column(String(10), nullable=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -14,6 +14,10 @@ from urllib.parse import urlsplit
 import yaml
 
 KINDS = {"department", "government"}
+#: An agency's administrative level, by the government it belongs to: 省级 (a province or
+#: autonomous region and its departments), 市级 (a prefecture-level city), 县级 (a county,
+#: district or county-level city), 乡级 (a township, town or 街道).
+LEVELS = ("省级", "市级", "县级", "乡级")
 _ID = re.compile(r"^[a-z0-9][a-z0-9\-_]*$")
 _MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -161,6 +165,12 @@ def _entry(item: Any, i: int, where: _Where, seen: dict[str, int],
             hint = ("；内网模拟门户请在 nianbao.toml 设 allow_private = true 或设置 "
                     "NIANBAO_ALLOW_PRIVATE=1") if "内网" in why or "本机" in why else ""
             raise fail(f"“{url}” {why}{hint}", key)
+    region = normalise_region(item.get("region"))
+    if item.get("region") is not None and region is None:
+        raise fail("应为“省/市/县”形式的地区路径，例如 宁夏/中卫市/沙坡头区", "region")
+    level = (item.get("level") or "").strip() or None
+    if level is not None and level not in LEVELS:
+        raise fail(f"必须是 {'、'.join(LEVELS)} 之一，而不是 {level}", "level")
     emails = item.get("emails") or []
     if isinstance(emails, str):
         emails = [emails]
@@ -171,10 +181,34 @@ def _entry(item: Any, i: int, where: _Where, seen: dict[str, int],
         "portal": item["portal"].strip(),
         "column": item["column"].strip() if item.get("column") else None,
         "emails": list(emails), "deadline": deadline or None, "since": since,
+        "region": region, "level": level,
     }
     if item.get("allow_private"):
         entry["allow_private"] = True
     return entry
+
+
+def normalise_region(text: str | None) -> str | None:
+    """A region path as stored: segments outermost first, joined by "/" (full-width ／,
+    "\\" and "|" read as "/"), blank segments and spaces dropped; None when nothing is left."""
+    if text is None:
+        return None
+    for sep in ("／", "\\", "|"):
+        text = text.replace(sep, "/")
+    parts = ["".join(p.split()) for p in text.split("/")]
+    parts = [p for p in parts if p]
+    return "/".join(parts) or None
+
+
+def in_region(agency_region: str | None, region: str | None) -> bool:
+    """Whether an agency whose region is ``agency_region`` rolls up into ``region``: the
+    same path or one below it (宁夏/中卫市/沙坡头区 is in 宁夏/中卫市 and in 宁夏, not in
+    宁夏/中卫). No ``region`` takes every agency."""
+    want = normalise_region(region)
+    if want is None:
+        return True
+    have = normalise_region(agency_region)
+    return have is not None and (have == want or have.startswith(want + "/"))
 
 
 def _valid_mmdd(text: str) -> bool:

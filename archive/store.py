@@ -92,7 +92,9 @@ class Archive:
                     # held to the end of this transaction: twins wait, then find it done
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7715262021)")
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                # every head: migrations written side by side from one parent (two
+                # branches of work) all apply, in any order
+                command.upgrade(cfg, "heads")
             from .search import get_search
 
             get_search(self).ensure()
@@ -128,7 +130,8 @@ class Archive:
             if a is None:
                 a = Agency(id=entry["id"], name=entry["name"])
                 s.add(a)
-        for key in ("name", "kind", "portal", "column", "emails", "deadline", "since", "demo"):
+        for key in ("name", "kind", "portal", "column", "emails", "deadline", "since", "demo",
+                    "region", "level"):
             if key in entry and entry[key] is not None:
                 setattr(a, key, entry[key])
         if a.emails is None:

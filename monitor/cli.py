@@ -255,7 +255,8 @@ def _load_plugins() -> None:
     """Commands that live in their own modules register themselves on ``main``."""
     import importlib
 
-    for name in ("monitor.cmd_crawl", "monitor.cmd_alerts", "monitor.cmd_web", "monitor.cmd_demo"):
+    for name in ("monitor.cmd_crawl", "monitor.cmd_alerts", "monitor.cmd_web", "monitor.cmd_demo",
+                 "monitor.cmd_rollup"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as e:

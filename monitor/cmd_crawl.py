@@ -19,7 +19,8 @@ OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法�
 
 def agency_json(a: Agency) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "kind": a.kind, "portal": a.portal, "column": a.column,
-            "emails": list(a.emails or []), "deadline": a.deadline, "since": a.since}
+            "emails": list(a.emails or []), "deadline": a.deadline, "since": a.since,
+            "region": a.region, "level": a.level}
 
 
 @main.command()
@@ -100,7 +101,8 @@ def registry_list(ctx: Ctx, as_json: bool) -> None:
         return
     for r in rows:
         click.echo(f"{r['id']}\t{r['name']}\t{r['kind']}\t{r['portal'] or ''}\t"
-                   f"{r['column'] or ''}\t{','.join(r['emails'])}")
+                   f"{r['column'] or ''}\t{','.join(r['emails'])}\t{r['region'] or ''}\t"
+                   f"{r['level'] or ''}")
 
 
 @registry.command("add")
@@ -112,15 +114,18 @@ def registry_list(ctx: Ctx, as_json: bool) -> None:
 @click.option("--email", "emails", multiple=True)
 @click.option("--since", type=int, default=None)
 @click.option("--deadline", default=None)
+@click.option("--region", default=None, help="地区路径，由大到小，例如 宁夏/中卫市/沙坡头区")
+@click.option("--level", default=None, help="层级：省级、市级、县级或乡级")
 @pass_ctx
 def registry_add(ctx: Ctx, agency_id: str, name: str, kind: str, portal: str,
                  column: str | None, emails: tuple[str, ...], since: int | None,
-                 deadline: str | None) -> None:
+                 deadline: str | None, region: str | None, level: str | None) -> None:
     """Add or update one agency."""
     import yaml
 
     item: dict[str, Any] = {"id": agency_id, "name": name, "kind": kind, "portal": portal,
-                            "column": column, "emails": list(emails), "deadline": deadline}
+                            "column": column, "emails": list(emails), "deadline": deadline,
+                            "region": region, "level": level}
     if since:
         item["since"] = since
     try:
@@ -163,9 +168,14 @@ def registry_from_reports(ctx: Ctx, as_json: bool) -> None:
             mail = (rec.get("contact") or {}).get("email")
             if mail and mail not in p["proposed"]["emails"]:
                 p["proposed"]["emails"].append(mail)
+            p["region"], p["level"] = a.region, a.level
+            p["address"] = (rec.get("contact") or {}).get("address") or p.get("address")
+        known = [x for x in s.scalars(select(Agency.region)) if x]
+    _propose_regions(list(props.values()), known)
     out = []
     for p in props.values():
         prop = p.pop("proposed")
+        p.pop("address", None)
         if not p["portal"] and prop["portal_urls"]:
             p["portal"] = prop["portal_urls"][0]
         for m in prop["emails"]:
@@ -181,3 +191,33 @@ def registry_from_reports(ctx: Ctx, as_json: bool) -> None:
     click.echo(yaml.safe_dump({"agencies": [{k: v for k, v in p.items()
                                              if k != "found_in_reports"} for p in out]},
                               allow_unicode=True, sort_keys=False), nl=False)
+
+
+def _propose_regions(props: list[dict[str, Any]], known: list[str]) -> None:
+    """Fill ``region``/``level`` of entries that have none from the report's evidence
+    (``archive.regions.propose``); a proposal that starts below the province (中卫市/…)
+    is completed from a known region naming the same place (宁夏/中卫市)."""
+    from archive.regions import propose
+
+    for p in props:
+        portals = [x for x in [p.get("portal"), *p["proposed"]["portal_urls"]] if x]
+        guess = propose(p["name"], portals, p.get("address"))
+        p["proposed"]["region"] = guess
+        if p.get("region"):
+            continue
+        p["region"], p["level"] = guess["region"], guess["level"]
+    parents: dict[str, str] = {}
+    for region in [*known, *(p["region"] for p in props if p.get("region"))]:
+        segs = region.split("/")
+        for i in range(1, len(segs)):
+            parents.setdefault(segs[i], "/".join(segs[:i]))
+    for p in props:
+        region = p.get("region")
+        if not region or p["proposed"]["region"]["region"] != region:
+            continue
+        head = region.split("/")[0]
+        if head in parents:
+            p["region"] = parents[head] + "/" + region
+            guess = p["proposed"]["region"]
+            guess["region"] = p["region"]
+            guess["basis"] = (guess["basis"] or "") + f"；“{head}”见于已知地区 {parents[head]}/{head}"

@@ -227,4 +227,8 @@ def test_an_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
     with new.engine.connect() as conn:
         assert conn.execute(text("SELECT url, redirect_to FROM sources")).all() == [
             ("http://g.example/a.pdf", None)]
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        from alembic.script import ScriptDirectory
+
+        heads = set(ScriptDirectory.from_config(cfg).get_heads())  # the newest migrations
+        assert {v for (v,) in conn.execute(text("SELECT version_num FROM alembic_version"))} \
+            == heads

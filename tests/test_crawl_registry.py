@@ -20,7 +20,7 @@ def test_registry_add_list_and_from_reports(tmp_path: Path) -> None:
     listed = json.loads(nianbao(data, "registry", "list", "--json").stdout)["agencies"]
     assert {"id": "x-jy", "name": "某市教育局", "kind": "department",
             "portal": "http://jy.example.gov.cn/", "column": None, "emails": ["a@b.cn"],
-            "deadline": None, "since": 2008} in listed
+            "deadline": None, "since": 2008, "region": None, "level": None} in listed
 
     seed = next(SEEDS.glob("000_*.txt"))
     assert nianbao(data, "ingest", str(seed)).returncode == 0
