@@ -200,13 +200,28 @@ def fsck(ctx: Ctx, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--region", default=None, help="只导出该地区（含其下各级）的机关")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None,
+              help="只导出该年度（xlsx 必需）")
 @pass_ctx
-def export(ctx: Ctx, fmt: str, out: Path | None) -> None:
-    """The parsed statistics: one row per report and cell."""
+def export(ctx: Ctx, fmt: str, out: Path | None, region: str | None,
+           year: int | None) -> None:
+    """The parsed statistics: one row per report and cell (csv, json); or the roll-up
+    workbook of a region's year (xlsx: summary, one sheet per table, findings, left out)."""
     a = ctx.archive
+    if fmt == "xlsx":
+        from monitor.cmd_rollup import export_xlsx
+
+        export_xlsx(ctx, region, year, out)
+        return
     rows = a.export_cells()
+    if region is not None or year is not None:
+        from monitor.cmd_rollup import in_scope
+
+        keep = in_scope(ctx, region)
+        rows = [r for r in rows if r["agency_id"] in keep and year in (None, r["year"])]
     if fmt == "json":
         text = json.dumps({"cells": rows}, ensure_ascii=False, indent=1)
     else:

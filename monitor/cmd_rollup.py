@@ -72,3 +72,29 @@ def rollup(ctx: Ctx, region: str | None, year: int, as_json: bool) -> None:
         if i == 0:
             click.echo("  申请量排名：")
         click.echo(f"    {x['rank']}. {x['agency']} {x['value']}")
+
+
+def in_scope(ctx: Ctx, region: str | None) -> set[str]:
+    """The ids of the registered agencies in ``region`` (exit 2 for an unknown region)."""
+    from sqlalchemy import select
+
+    from archive.models import Agency
+    from archive.registry import in_region
+
+    known_region(ctx, region)
+    with ctx.archive.Session() as s:
+        return {a.id for a in s.scalars(select(Agency)) if in_region(a.region, region)}
+
+
+def export_xlsx(ctx: Ctx, region: str | None, year: int | None, out: Any) -> None:
+    """``export --format xlsx``: the roll-up workbook of a region's year."""
+    if year is None or out is None:
+        err("--format xlsx 需要 --year 和 --out FILE.xlsx")
+        sys.exit(2)
+    known_region(ctx, region)
+    from monitor.workbook import write
+
+    r = write(ctx.archive, year, region, out)
+    n = r["agencies"]
+    err(f"已导出 {r['region'] or '全部机关'} {year} 年度汇总到 {out}："
+        f"{n['expected']} 个机关，汇总 {n['included']} 个，未汇总 {n['left_out']} 个")
