@@ -25,6 +25,9 @@ class Table:
     rows: list[list[str]]
     exact: bool = True
     page: int | None = None
+    #: where the source said which slots one merged cell covers (HTML): per row, the number
+    #: of the source cell each slot belongs to; None when unknown
+    cells: list[list[int]] | None = None
 
 
 Block = Paragraph | Table

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .document import Block, Document, Paragraph, fold
+from .document import Block, Document, Paragraph, Table, fold
 from .glued import split_t3, split_t4
 from .legacy import is_legacy, legacy_stats
 from .numbers import cn_number, is_blank, is_value, norm, parse_amount, parse_count
@@ -45,6 +45,8 @@ class Row:
     index: int
     page: int | None
     paragraph: bool
+    #: the value cells as the source cut them (one per merged cell), where it says so
+    cells: list[str] | None = None
 
 
 # ---------------------------------------------------------------- row stream
@@ -99,11 +101,19 @@ def rows_of(doc: Document) -> list[Row]:
             label, values = _paragraph_row(block)
             rows.append(Row(fold(label), label, values, False, len(rows), block.page, True))
             continue
-        for cells in block.rows:
+        owners = block.cells if block.cells and len(block.cells) == len(block.rows) else None
+        for r, cells in enumerate(block.rows):
             labels, values = _split_cells(cells)
             raw = " ".join(labels)
-            rows.append(Row(fold(raw), raw, values, block.exact, len(rows), block.page, False))
+            own = owners[r] if owners and len(owners[r]) == len(cells) else None
+            rows.append(Row(fold(raw), raw, values, block.exact, len(rows), block.page, False,
+                            _source_cells(values, own[len(cells) - len(values):]) if own else None))
     return rows
+
+
+def _source_cells(values: list[str], owners: list[int]) -> list[str]:
+    """One value per source cell: the slots a merged cell fills collapsed to one."""
+    return [v for i, v in enumerate(values) if i == 0 or owners[i] != owners[i - 1]]
 
 
 def _fit(values: list[str], n: int, *, keep_leading: bool = False) -> tuple[list[str], bool]:
@@ -335,6 +345,8 @@ _PERIOD = re.compile(
 _DATE_LINE = re.compile(
     r"^(\d{4}|[〇○零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日$"
 )
+#: How many paragraphs ahead of the first table may hold the title (a portal's navigation).
+_TITLE_SCAN = 80
 _URL = re.compile(r"https?://[A-Za-z0-9.\-_/:%?=&#~]+")
 _CONTACT = {
     "address": re.compile(r"地址[:：]([^；;，,。）)]+)"),
@@ -360,23 +372,43 @@ def _iso(y: str, m: str, d: str) -> str | None:
     return f"{yy:04d}-{mm:02d}-{dd:02d}"
 
 
+def _agency(text: str) -> str:
+    """The agency in front of a title: ``关于``/``关于报送`` (a covering letter's
+    ``某局关于报送2020年度…报告的函``) and quotes are not part of it."""
+    text = re.sub(r"^关于", "", text).strip("《")
+    return re.sub(r"关于(?:报送|印发|公布|发布|上报|呈报)?$", "", text).strip("《")
+
+
 def _header_facts(doc: Document, rec: Record) -> None:
     paras = [fold(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
     raw_paras = [" ".join(b.text.split()) for b in doc.blocks if isinstance(b, Paragraph)]
+    # a portal page puts its navigation before the report: look for the title among the
+    # paragraphs ahead of the first table (at least the first 12 of a page of text)
+    first_table = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Table)), len(doc.blocks))
+    head_paras = max(12, min(_TITLE_SCAN, sum(1 for b in doc.blocks[:first_table] if isinstance(b, Paragraph))))
+    meta_title = fold(doc.meta.get("title") or "")
+    meta_m = _TITLE.search(meta_title)
+    meta_year = (int(meta_m.group(1)) if meta_m.group(1) else cn_number(meta_m.group(2))) if meta_m else None
     title_idx = None
-    for i, p in enumerate(paras[:12]):
+    for i, p in enumerate(paras[:head_paras]):
         m = _TITLE.search(p)
         if m and len(p) <= 80:
-            title_idx = i
             year = int(m.group(1)) if m.group(1) else cn_number(m.group(2))
+            if i >= 12 and meta_year is not None and year != meta_year:
+                continue  # past the page's head a link to another year's report is no title
+            title_idx = i
             rec["year"] = year
             head = raw_paras[i]
             agency = p[: m.start()]
-            if not agency and i > 0 and len(paras[i - 1]) <= 30:
+            if not agency and meta_m and meta_m.start() > 0 and meta_year == year:
+                # the body prints "2009年度政府信息公开年度报告"; the page's own title names the agency
+                agency = meta_title[: meta_m.start()]
+                head = doc.meta["title"].strip()
+            elif not agency and i > 0 and len(paras[i - 1]) <= 30 and not re.search(r"[:：]", paras[i - 1]):
                 agency = paras[i - 1]
                 head = raw_paras[i - 1] + " " + head
             rec["title"] = head
-            agency = re.sub(r"^关于", "", agency).strip("《")
+            agency = _agency(agency)
             rec["agency"] = agency or None
             break
     if title_idx is None and doc.meta.get("title"):
@@ -385,12 +417,13 @@ def _header_facts(doc: Document, rec: Record) -> None:
         if m:
             rec["title"] = doc.meta["title"].strip()
             rec["year"] = int(m.group(1)) if m.group(1) else cn_number(m.group(2))
-            rec["agency"] = t[: m.start()] or None
+            rec["agency"] = _agency(t[: m.start()]) or None
     text = "".join(paras)
     m = _PERIOD.search(text)
     if m:
         rec["period"] = {"start": _iso(m[1], m[2], m[3]), "end": _iso(m[4], m[5], m[6])}
-    for p in reversed(paras[-15:]):
+    # the 落款 date is the last date line of the report; a portal page's footer follows it
+    for p in reversed(paras[title_idx or 0:]):
         dm = _DATE_LINE.match(p)
         if dm:
             rec["published_on"] = _iso(dm[1], dm[2], dm[3])
@@ -523,6 +556,12 @@ class _Parser:
 
     def fit(self, row: Row, values: list[str], n: int, where: str,
             ok: Callable[[list[int | None]], bool] | None, keep_leading: bool = False) -> list[str]:
+        if row.exact and row.cells is not None and len(row.cells) == n and len(values) > n \
+                and values is row.values:
+            # the slots outnumber the columns, the source's own cells do not: Word cut this
+            # row on other grid lines than its header (a value over columns 1-2 under a
+            # header over column 1), so its cells, not its slots, are the columns
+            return row.cells
         if row.exact and len(values) >= n:
             return values[:n] if keep_leading else _exact_cells(values, n)
         v, extra = _fit(values, n, keep_leading=keep_leading)
@@ -676,6 +715,10 @@ def parse_document(doc: Document, *, filed_year: int | None = None,
     rec = p.run()
     _header_facts(doc, rec)
     if why:
+        files = doc.meta.get("attachments")
+        if template == "unknown" and files:
+            # a portal page that only carries the report, or its 统计表, as a file
+            why += f"；本页正文未含统计表，报告或统计表在附件中：{files}"
         rec["notes"].append(why)
     if agency:
         rec["provenance"]["agency_given"] = agency
