@@ -42,6 +42,8 @@ class Agency(Base):
     kind: Mapped[str] = mapped_column(String(20), default="department")
     portal: Mapped[str | None] = mapped_column(String(500))
     column: Mapped[str | None] = mapped_column(String(500))
+    #: how the crawler found ``column``: [[url, link words], …] from the portal's root
+    column_path: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     emails: Mapped[list[Any]] = mapped_column(JSON, default=list)
     deadline: Mapped[str | None] = mapped_column(String(5))
     since: Mapped[int] = mapped_column(Integer, default=2008)
