@@ -32,21 +32,24 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.simulator import Farm  # noqa: E402
 
-MIX = ["trs_classic", "trs_1based", "hanweb_jpage", "json_api", "trs_classic_years"]
+MIX = ["trs_classic", "trs_1based", "hanweb_jpage", "json_api", "trs_classic_years",
+       "pager_config", "json_unknown"]
 FAST = ("html", "docx", "html", "html", "html", "both", "html", "html", "html", "html",
         "html", "html")
 ENV = {"NIANBAO_DOWNLOAD_DELAY": "0", "NIANBAO_CRAWL_TIMEOUT": "5", "NIANBAO_MAX_FILE_MB": "5",
        "NIANBAO_LOG_LEVEL": "WARNING", "NIANBAO_CRAWL_BACKOFF": "0.2"}
 
 
-def run_crawl(data: Path, registry: Path) -> tuple[float, int, int, Counter[str]]:
-    """(seconds, peak RSS in MB, exit status, portal outcomes) of one ``nianbao crawl``."""
+def run_crawl(data: Path, registry: Path) -> tuple[float, int, int, list[dict[str, Any]]]:
+    """(seconds, peak RSS in MB, exit status, portal rows) of one ``nianbao crawl``."""
     env = {**os.environ, **ENV}
     env.pop("NIANBAO_HOME", None)
     t = time.monotonic()
@@ -62,11 +65,41 @@ def run_crawl(data: Path, registry: Path) -> tuple[float, int, int, Counter[str]
             portals = json.loads(out.read() or b"{}").get("portals", [])
         except ValueError:
             portals = []
-    outcomes = Counter(str(x.get("outcome")) for x in portals)
     for x in portals:
         if x.get("outcome") != "ok":
             print(f"    {x.get('outcome')}: {x.get('portal')} {str(x.get('reason'))[:160]}")
-    return secs, usage.ru_maxrss // 1024, p.returncode, outcomes
+    return secs, usage.ru_maxrss // 1024, p.returncode, portals
+
+
+def non_report_requests(farm: Farm, log: list[Any]) -> dict[str, Counter[str]]:
+    """Per portal host, the paths asked for that are neither a report page or file nor
+    robots.txt: discovery pages and listing pages."""
+    reportish = {(p.host, path) for p, r in farm.reports()
+                 for path in (r.detail, r.file_path, (r.attachment or "").split("?")[0])
+                 if path and path.startswith("/")}
+    out: dict[str, Counter[str]] = {p.host: Counter() for p in farm.portals}
+    for e in log:
+        if e.host in out and (e.host, e.path) not in reportish and e.path != "/robots.txt":
+            out[e.host][e.path] += 1
+    return out
+
+
+def discovery_figures(farm: Farm, first: list[Any], second: list[Any],
+                      rows: list[dict[str, Any]]) -> None:
+    """Pages walked to find each portal's 年报 column: what the first night asked beyond
+    the quiet second night's listing pages; the second night's own discovery requests."""
+    n1, n2 = non_report_requests(farm, first), non_report_requests(farm, second)
+    walked = sorted(sum((n1[h] - n2[h]).values()) for h in n1)
+    homes = {"/", "/index.html", "/index.htm"}
+    again = sum(c for h in n2 for path, c in n2[h].items() if path in homes)
+    found = sum(1 for r in rows if "没有找到政府信息公开年报栏目" not in str(r.get("reason"))
+                and r.get("outcome") != "unreachable")
+    budget = [r["portal"] for r in rows if "预算" in str(r.get("reason"))]
+    print(" " * 24 + f"discovery: pages walked per portal median {median(walked):.0f}, "
+          f"max {max(walked)}; column found on {found} of {len(rows)} portals "
+          f"({len(rows) - found} not: unreachable or no column); budget ran out on "
+          f"{len(budget)}{': ' + ', '.join(budget[:5]) if budget else ''}; "
+          f"second night home-page requests {again}")
 
 
 def summarize(farm: Farm, label: str, seconds: float, rss: int | None, rc: int | None) -> None:
@@ -117,12 +150,16 @@ def main() -> None:
             print(f"{n} portals, {len(reports)} reports ({args.formats} formats), "
                   f"{os.cpu_count()} CPUs")
             reg = farm.write_registry(tmp / "registry.yaml")
+            logs = []
             for label in ("nianbao first crawl", "nianbao second crawl"):
                 reset_counters(farm)
-                secs, rss, rc, outcomes = run_crawl(tmp / "data", reg)
+                secs, rss, rc, rows = run_crawl(tmp / "data", reg)
                 summarize(farm, label, secs, rss, rc)
+                outcomes = Counter(str(x.get("outcome")) for x in rows)
                 print(" " * 24 + "portals: " + ", ".join(f"{k}: {v}"
                                                          for k, v in sorted(outcomes.items())))
+                logs.append((list(farm.log), rows))
+            discovery_figures(farm, logs[0][0], logs[1][0], logs[0][1])
             if shutil.which("wget"):
                 for label in ("wget --mirror first", "wget --mirror again"):
                     reset_counters(farm)

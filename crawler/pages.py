@@ -222,10 +222,12 @@ _CRUMB = re.compile(r"(?:当前位置|您的位置|所在位置|现在的位置)
 
 
 def names_column(sel: Selector) -> bool:
-    """A listing that names itself the 年报 column: its ``<title>``, a heading, or its
-    breadcrumb (当前位置：… > 政府信息公开年报) says 年报/年度报告 — not merely a report
-    title in the list (those name a year)."""
+    """A listing that names itself the 年报 column: its ``<title>``, a heading, its
+    breadcrumb (当前位置：… > 政府信息公开年报) or TRS's ``<meta name="ColumnName">`` says
+    年报/年度报告 — not merely a report title in the list (those name a year), nor another
+    annual report (企业年报, 统计年报)."""
     texts = sel.xpath("//title//text()|//h1//text()|//h2//text()|//h3//text()"
+                      "|//meta[@name='ColumnName']/@content"
                       "|//*[contains(@class,'crumb') or contains(@class,'position') or "
                       "contains(@class,'location') or contains(@id,'crumb') or "
                       "contains(@class,'dqwz')]//text()").getall()
@@ -233,12 +235,14 @@ def names_column(sel: Selector) -> bool:
     texts += [m.group(1) for m in _CRUMB.finditer(body)]
     for t in texts:
         t = clean(t)
-        if _COLUMN_WORDS.search(t) and report_year(t) is None and not YEAR_IN.search(t):
+        if _COLUMN_WORDS.search(t) and report_year(t) is None and not YEAR_IN.search(t) \
+                and not _NOT_OURS.search(t):
             return True
     return False
 
 
 YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年")
+_NOT_OURS = re.compile(r"企业|统计年报|年报公示|财务|审计")
 
 
 def js_links(text: str, url: str, base: str | None = None) -> list[Link]:

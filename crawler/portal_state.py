@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from archive.models import utcnow
 
+from .discovery import Walk
 from .downloadermiddlewares.guard import netloc, twins
 
 
@@ -16,6 +17,8 @@ class AgencyInfo:
     id: str
     name: str
     column: str | None
+    #: the column was named by the registry (not found by a walk): it is the agency's own
+    registered: bool = False
 
 
 @dataclass
@@ -45,10 +48,14 @@ class PortalState:
     #: count as evidence that a report is missing (see :meth:`outcome`).
     column_read: bool = False
     tried_root: bool = False
+    walk: Walk | None = None  # the discovery walk, when the column had to be found
+    walk_started: bool = False
+    column_path: list[list[str]] | None = None  # [[page, link words], …] root → column
     offsite: list[str] = field(default_factory=list)  # report links off the allowed hosts
     present: set[str] = field(default_factory=set)  # report URLs listed or fetched this run
     gone: dict[str, str] = field(default_factory=dict)  # URL -> why removed (404/410)
     reports: set[tuple[str, int]] = field(default_factory=set)
+    listed: set[str] = field(default_factory=set)  # agencies whose reports were listed
     done: bool = False
     scheme: str | None = None  # the scheme the portal answered on (after redirects)
 
@@ -96,6 +103,29 @@ class PortalState:
         if reasons:
             return "partial", "；".join(reasons)
         return "ok", None
+
+    def unread(self) -> list[str]:
+        """Agencies of a shared portal for which tonight's column is no evidence: the
+        column read lists none of their reports and the registry does not name it as
+        theirs (a city portal's 年报 column may not be each department's)."""
+        if len(self.agencies) < 2:
+            return []
+        return [a.id for a in self.agencies if a.id not in self.listed and not a.registered]
+
+    def outcomes(self) -> list[tuple[str, str | None, list[str]]]:
+        """The night per group of agencies: (outcome, reason, agency ids). An ``ok``
+        night is evidence only for the agencies whose column it read (:meth:`unread`)."""
+        outcome, reason = self.outcome()
+        unread = self.unread() if outcome == "ok" else []
+        read = [a for a in self.agency_ids if a not in unread]
+        out: list[tuple[str, str | None, list[str]]] = []
+        if read:
+            out.append((outcome, reason, read))
+        if unread:
+            out.append(("partial", f"本次读到的年报栏目（{self.column_found}）没有列出这些机关的"
+                                   "任何年度报告，不能据此判断其年报未发布；如其年报在别的栏目，"
+                                   "请在注册表的 column 中登记该栏目", unread))
+        return out
 
     @property
     def complete(self) -> bool:

@@ -17,7 +17,12 @@ _cfg = load_settings(resolve_data_dir(NIANBAO_DATA_DIR))
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-USER_AGENT = "Mozilla/5.0 (compatible; nianbao/0.1; +政府信息公开年度报告存档)"
+# an HTTP field value is visible ASCII (RFC 9110); a UA with Chinese in it reaches servers
+# and WAFs as Latin-1 mojibake or is refused. ``user_agent`` in nianbao.toml, else one
+# naming the deployment's own pages (``site_url``) as the contact.
+_UA = str(_cfg.get("user_agent") or "Mozilla/5.0 (compatible; nianbao/0.1; "
+          f"+{_cfg.get('site_url') or 'http://127.0.0.1:8000'})")
+USER_AGENT = "".join(ch for ch in _UA if " " <= ch <= "~").strip()
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 64
@@ -33,6 +38,7 @@ DOWNLOAD_TIMEOUT = float(os.environ.get("NIANBAO_CRAWL_TIMEOUT", "30"))
 DOWNLOAD_MAXSIZE = int(_cfg.get("max_file_mb", 64) or 64) * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 PORTAL_PAGE_BUDGET = int(_cfg.get("page_budget", 300) or 300)
+DISCOVERY_BUDGET = int(_cfg.get("discovery_budget", 20) or 20)
 
 RETRY_ENABLED = True
 RETRY_TIMES = int(os.environ.get("NIANBAO_CRAWL_RETRIES", "4"))

@@ -155,11 +155,15 @@ class CrawlStore:
 
     # ------------------------------------------------------------ agencies / outcomes
 
-    def remember_column(self, agency_ids: list[str], column: str) -> None:
+    def remember_column(self, agency_ids: list[str], column: str,
+                        path: list[list[str]] | None = None) -> None:
+        """The 年报 column found for these agencies, and how it was reached from the
+        portal's root (``None`` when it was not walked to, e.g. a stub's redirect)."""
         with self.archive.Session.begin() as s:
             for a in s.scalars(select(Agency).where(Agency.id.in_(agency_ids))):
                 if a.column != column:
                     a.column = column
+                    a.column_path = path if path is not None else a.column_path
 
     def outcome(self, portal: str, started: dt.datetime, outcome: str, reason: str | None,
                 requests: int, reports: int, agency_ids: list[str]) -> None:

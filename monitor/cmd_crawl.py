@@ -19,7 +19,8 @@ OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法�
 
 def agency_json(a: Agency) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "kind": a.kind, "portal": a.portal, "column": a.column,
-            "emails": list(a.emails or []), "deadline": a.deadline, "since": a.since,
+            "column_path": a.column_path, "emails": list(a.emails or []),
+            "deadline": a.deadline, "since": a.since,
             "region": a.region, "level": a.level}
 
 
@@ -59,9 +60,19 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
     with a.Session() as s:
         rows = list(s.scalars(select(PortalCrawl).where(PortalCrawl.started_at >= started)
                               .order_by(PortalCrawl.portal)))
-        out: list[dict[str, Any]] = [{"portal": r.portal, "outcome": r.outcome, "reason": r.reason,
-                "requests": r.requests, "reports_found": r.reports_found,
-                "agency_ids": r.agency_ids} for r in rows]
+        out: list[dict[str, Any]] = []
+        for c in rows:  # a portal's agencies may be split by what the night proves
+            if out and out[-1]["portal"] == c.portal:
+                last = out[-1]
+                if c.outcome != "ok" and last["outcome"] == "ok":
+                    last["outcome"], last["reason"] = c.outcome, c.reason
+                last["requests"] += c.requests
+                last["reports_found"] += c.reports_found
+                last["agency_ids"] = [*last["agency_ids"], *c.agency_ids]
+                continue
+            out.append({"portal": c.portal, "outcome": c.outcome, "reason": c.reason,
+                        "requests": c.requests, "reports_found": c.reports_found,
+                        "agency_ids": list(c.agency_ids or [])})
     bad = [r for r in out if r["outcome"] == "unreachable"]
     with a.Session() as s:
         q = select(Agency.portal).where(Agency.portal.is_not(None))

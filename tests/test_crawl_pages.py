@@ -8,7 +8,7 @@ import json
 from parsel import Selector
 
 from crawler.adapters import Follow, hanweb, json_page, parse_listing, trs_pages
-from crawler.discovery import column_links
+from crawler.discovery import candidates
 from crawler.downloadermiddlewares.guard import is_public
 from crawler.pages import (
     attachment_rank,
@@ -93,8 +93,10 @@ def test_gbk_bytes_labelled_utf8_are_read() -> None:
 def test_column_found_by_text_then_slug_and_year_subcolumns() -> None:
     sel = selector('<a href="/a/">政务公开</a><a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a>'
                    '<a href="/gkml/xxgknb/index.html">更多</a>'.encode())
-    assert column_links(sel, "http://gov.example/") == [
-        "http://gov.example/zfxxgk/zfxxgknb/", "http://gov.example/gkml/xxgknb/index.html"]
+    found = candidates(sel.get(), "http://gov.example/", sel)
+    assert [(c.url, c.column) for c in found] == [
+        ("http://gov.example/zfxxgk/zfxxgknb/", True),
+        ("http://gov.example/gkml/xxgknb/index.html", True), ("http://gov.example/a/", False)]
     sel = selector(b'<ul id="nb_list"><li><a href="./2024/index.html">2024</a></li></ul>')
     lst = parse_listing(b"", sel.get(), URL, sel, True)
     assert lst.subcolumns == ["http://gov.example/zfxxgk/zfxxgknb/2024/index.html"]
@@ -151,3 +153,45 @@ def test_redirect_only_home_pages_and_the_words_of_a_column() -> None:
     assert names_column(Selector(text="<p>当前位置：首页 &gt; 政务公开 &gt; 公开年报</p>"))
     assert not names_column(Selector(text="<title>政务公开</title><a>某局2023年政府信息公开工作年度报告</a>"))
     assert not names_column(Selector(text="<title>某局2023年政府信息公开工作年度报告</title>"))
+
+
+def test_discovery_scores_words_wherever_the_link_keeps_them() -> None:
+    home = "http://gov.example/"
+    text = ('<a href="./zwgk/"><img src="b.png" alt="政务公开"></a>'
+            '<a href="/xxgk/index.html" title="政府信息公开"><em></em></a>'
+            '<a href="/news/"><span>新闻</span><em>动态</em></a>'
+            '<a href="/qy/nb/">企业年报公示</a>'
+            '<a href="/nb/2023.html">某局2023年政府信息公开工作年度报告</a>'
+            '<iframe src="/gkml/tree.html" title="信息公开目录"></iframe>'
+            "<script>document.write('<li><a href=\\\"/fdzdgknr/\\\">法定主动公开内容</a></li>');"
+            'var menu = [{"name": "年度报告", "url": "\\/zfxxgk\\/nb\\/"}];</script>')
+    sel = selector(text.encode())
+    got = {c.url: (c.score, c.column) for c in candidates(text, home, sel)}
+    assert got["http://gov.example/zfxxgk/nb/"] == (100, True)  # a JSON menu
+    assert got["http://gov.example/qy/nb/"][1] and got["http://gov.example/qy/nb/"][0] < 100
+    assert got["http://gov.example/zwgk/"][0] >= 30  # img@alt
+    assert got["http://gov.example/xxgk/index.html"][0] >= 30  # @title, nested <em>
+    assert got["http://gov.example/gkml/tree.html"][0] >= 30  # a frame hub
+    assert got["http://gov.example/fdzdgknr/"][0] >= 30  # document.write
+    assert "http://gov.example/news/" not in got and "http://gov.example/nb/2023.html" not in got
+
+
+def test_pager_configuration_objects() -> None:
+    from crawler.adapters.pager_config import pager_pages
+
+    col = "http://gov.example/zfxxgk/nb/index.html"
+    real = ('<script>require(["list2.trsapi"]);listModel({quickMode: "动静结合", '
+            "maxStaticIndex: 1, pagebar: {recordCount: '20', prepage: 10, "
+            'pgCountMode: "recordCount"}})</script>')
+    assert pager_pages(real, col) == (["http://gov.example/zfxxgk/nb/index_1.html"], None, None)
+    deep = "<script>listModel({maxStaticIndex:7,pagebar:{prepage:10,recordCount:'213'}})</script>"
+    pages, probe, why = pager_pages(deep, col) or ([], None, None)
+    assert len(pages) == 7 and pages[-1].endswith("index_7.html") and probe is None
+    assert why and "22 页" in why  # pages 9–22 come from an API: not whole, never "the end"
+    assert pager_pages("<script>var cfg = {quickMode: '动静结合', prepage: 15};</script>",
+                       col) == ([], 1, None)  # no count: probe index_1, index_2, …
+    assert pager_pages("<p>maxStaticIndex outside a script</p>", col) is None
+    sel = Selector(text=real + '<a href="./202401/t1.html">某局2023年政府信息公开工作年度报告</a>')
+    lst = parse_listing(b"", sel.get(), col, sel, True)
+    assert lst.adapter == "pager_config" and len(lst.items) == 1
+    assert [f.url for f in lst.follows] == ["http://gov.example/zfxxgk/nb/index_1.html"]

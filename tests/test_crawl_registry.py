@@ -19,7 +19,8 @@ def test_registry_add_list_and_from_reports(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "id" in bad.stderr
     listed = json.loads(nianbao(data, "registry", "list", "--json").stdout)["agencies"]
     assert {"id": "x-jy", "name": "某市教育局", "kind": "department",
-            "portal": "http://jy.example.gov.cn/", "column": None, "emails": ["a@b.cn"],
+            "portal": "http://jy.example.gov.cn/", "column": None, "column_path": None,
+            "emails": ["a@b.cn"],
             "deadline": None, "since": 2008, "region": None, "level": None} in listed
 
     seed = next(SEEDS.glob("000_*.txt"))

@@ -3,8 +3,9 @@
 One module per platform (``portals.md`` §4), each registering its fingerprint and its
 readers in :data:`base.PLATFORMS`: TRS ``createPageHTML``/``countPage`` (:mod:`.trs`),
 Hanweb jpage (:mod:`.hanweb`), client-rendered jcms JSON (:mod:`.jcms_json`), Guangdong
-gkmlpt (:mod:`.gkmlpt`), JSONP lists (:mod:`.jsonp`) and the generic fallback that reads
-every link (:mod:`.generic`). :func:`parse_listing` asks them in their order.
+gkmlpt (:mod:`.gkmlpt`), JSONP lists (:mod:`.jsonp`), pager configuration objects
+(:mod:`.pager_config`), any JSON list API a column's script names (:mod:`.json_list`) and
+the generic fallback that reads every link (:mod:`.generic`). :func:`parse_listing` asks them in their order.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from . import generic as _generic
 from . import gkmlpt as _gkmlpt
 from . import hanweb as _hanweb
 from . import jcms_json as _jcms_json
+from . import json_list as _json_list
 from . import jsonp as _jsonp
+from . import pager_config as _pager_config
 from . import trs as _trs
 from .base import PLATFORMS, Follow, Item, Listing, Platform, register
 from .gkmlpt import gkmlpt, gkmlpt_page
@@ -24,7 +27,7 @@ from .jcms_json import json_api, json_page
 from .jsonp import jsonp_api, jsonp_page
 from .trs import trs_pages
 
-_LOADED = (_gkmlpt, _hanweb, _jcms_json, _jsonp, _trs, _generic)
+_LOADED = (_gkmlpt, _hanweb, _jcms_json, _jsonp, _pager_config, _trs, _json_list, _generic)
 
 
 def parse_listing(body: bytes, text: str, url: str, sel: Selector, first: bool) -> Listing:

@@ -59,6 +59,10 @@ Detect = Callable[[str, str], bool]
 Parse = Callable[[bytes, str, str, Selector, bool], "Listing | None"]
 #: ``page(body, follow)``: one answer of the platform's list API
 Page = Callable[[bytes, Follow], Listing]
+#: ``after(follow, listing, body, stub)``: what a further list page the platform asked for
+#: adds (the next page to probe; why the list is not whole), given that page's listing by
+#: whatever adapter read it; ``stub``: it lists nothing and links nothing titled
+After = Callable[[Follow, Listing, bytes, bool], Listing]
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,15 @@ class Platform:
     detect: Detect
     parse: Parse
     page: Page | None = None
+    after: After | None = None
 
 
 PLATFORMS: dict[str, Platform] = {}
 
 
 def register(name: str, order: int, detect: Detect, parse: Parse,
-             page: Page | None = None) -> Platform:
-    PLATFORMS[name] = Platform(name, order, detect, parse, page)
+             page: Page | None = None, after: After | None = None) -> Platform:
+    PLATFORMS[name] = Platform(name, order, detect, parse, page, after)
     return PLATFORMS[name]
 
 

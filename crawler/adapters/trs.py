@@ -61,4 +61,12 @@ def parse(body: bytes, text: str, url: str, sel: Selector, first: bool) -> Listi
     return lst
 
 
-register("trs", 50, detect, parse)
+def after(follow: Follow, lst: Listing, body: bytes, stub: bool) -> Listing:
+    """A page ``countPage`` promises that answers a stub: the list is not whole."""
+    out = Listing("trs")
+    if stub:
+        out.incomplete = f"栏目分页返回空白页面（{len(body)} 字节），栏目列表不完整：{follow.url}"
+    return out
+
+
+register("trs", 50, detect, parse, after=after)

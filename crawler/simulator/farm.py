@@ -58,6 +58,8 @@ class Farm:
         self.rng = random.Random(seed)
         self.fail_rng = random.Random(seed + 1)
         self.fail_rate = 0.0
+        #: break every portal's way to its 年报 column: "redirect_only", "no_link", "decoy"
+        self.discovery_fail: str | None = None
         self.hang_seconds = hang_seconds
         self.log: list[LogEntry] = []
         self._log_lock = threading.Lock()

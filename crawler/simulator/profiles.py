@@ -9,7 +9,7 @@ import html
 import json
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -26,6 +26,47 @@ NOISE = ["关于印发{a}2024年政务公开工作要点的通知", "{a}2023年�
 def page(title: str, body: str, head: str = "", charset: str = "utf-8") -> str:
     return (f"<!DOCTYPE html><html><head><meta charset=\"{charset}\"><title>{html.escape(title)}"
             f"</title>{head}</head><body>{body}</body></html>")
+
+
+@dataclass(frozen=True)
+class Hub:
+    path: str
+    title: str
+    link: str  # how the page before links it
+    tree: bool = False  # links the column only in its 信息公开目录 tree (a script's nodes)
+
+
+#: the ways from the home page to the 年报 column (portals.md §0; issue 11): the hubs after
+#: the home page, the last one linking the column
+HUB_STYLES: list[list[Hub]] = [
+    # 首页 → 政务公开 → 政府信息公开 → 年报
+    [Hub("/zwgk/index.html", "政务公开", "<a href=\"./zwgk/\">政务公开</a>"),
+     Hub("/zwgk/zfxxgk/index.html", "政府信息公开",
+         "<a href=\"/zwgk/zfxxgk/index.html\">政府信息公开</a>")],
+    # 首页 → 信息公开 (words in @title only) → 法定主动公开内容 (nested <em>) → 年度报告
+    [Hub("/xxgk/index.html", "信息公开",
+         "<a href=\"/xxgk/index.html\" title=\"信息公开\"><i class=\"ico\"></i></a>"),
+     Hub("/xxgk/fdzdgknr/index.html", "法定主动公开内容",
+         "<a href=\"fdzdgknr/index.html\"><em>法定主动</em><em>公开内容</em></a>")],
+    # 首页 → 政务公开 (an image: alt only) → 年报
+    [Hub("/zwgk/index.html", "政务公开",
+         "<a href=\"/zwgk/index.html\"><img src=\"/img/zwgk.png\" alt=\"政务公开\"></a>")],
+    # 首页 → 政府信息公开 → 信息公开目录, the column only a node of its tree
+    [Hub("/zfxxgk/index.html", "政府信息公开",
+         "<a href=\"/zfxxgk/index.html\"><em>政府</em><span>信息公开</span></a>"),
+     Hub("/gkml/index.html", "信息公开目录", "<a href=\"/gkml/index.html\">政府信息公开目录</a>",
+         tree=True)],
+    # 首页 (its menu written by document.write) → 政务公开专栏 → 年报
+    [Hub("/zt/zwgkzl/index.html", "政务公开专栏",
+         "<a href=\"/zt/zwgkzl/index.html\">政务公开专栏</a>")],
+    # a home that only redirects (/ → /index.htm, a <noscript> decoy) → 首页 → 政务公开 → 年报
+    [Hub("/zwgk/index.html", "政务公开", "<a href=\"/zwgk/index.html\">政务公开</a>")],
+]
+SCRIPT_MENU, REDIRECT_HOME = 4, 5
+#: how the last hub links the column: by its text, its @title only, an image's alt
+COLUMN_LINK = [">{t}", " title=\"{t}\"><span class=\"icon\"></span>",
+               "><img src=\"/img/nb.png\" alt=\"{t}\">"]
+DECOY_COLUMN = "/zfxxgk/nb_decoy/index.html"
 
 
 class Base(Portal):
@@ -57,12 +98,84 @@ class Base(Portal):
     def noise_path(self, i: int, d: dt.date) -> str:
         return f"/notice/{d:%Y%m}/t{d:%Y%m%d}_{self.index}{i}.html"
 
+    #: how deep the column sits and how the way there is labelled (:data:`HUB_STYLES`);
+    #: None: by the portal's index, so a farm has every style
+    hub_style: int | None = None
+
+    @property
+    def style(self) -> int:
+        return self.index % len(HUB_STYLES) if self.hub_style is None else self.hub_style
+
     def home(self, column_href: str, extra: str = "") -> Response:
-        body = (f"<div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zwgk/\">政务公开</a> "
-                f"<a href=\"{column_href}\">{self.column_text}</a> "
-                f"<a href=\"/hdjl/\">互动交流</a></div>{extra}"
-                f"<p>{html.escape(self.agencies[0][1])}门户网站</p>")
-        return Response(body=page(self.agencies[0][1], body).encode())
+        """The home page. The 年报 column is 1–3 clicks away behind hubs (:data:`HUB_STYLES`);
+        the farm's ``discovery_fail`` breaks the way on purpose: ``redirect_only`` (the home
+        redirects to a page that is gone), ``no_link``, ``decoy`` (the 年报 link leads to a
+        page that is not the column)."""
+        self.column_href = column_href
+        self.home_extra = extra
+        fail = self.farm.discovery_fail
+        if fail == "redirect_only" or self.style == REDIRECT_HOME:
+            to = "/portal/index.htm" if fail == "redirect_only" else "/index.htm"
+            body = (f"<script type=\"text/javascript\">window.location.href = \"{to}\";</script>"
+                    "<noscript><meta http-equiv=\"refresh\" content=\"0;url=/noscript.html\">"
+                    "</noscript>")
+            return Response(body=page(self.agencies[0][1], body).encode())
+        return self.hub_page(None)
+
+    def hub_page(self, hub: Hub | None) -> Response:
+        """The home page (``hub`` None) or one hub on this portal's way to the column."""
+        chain = HUB_STYLES[self.style]
+        fail = self.farm.discovery_fail
+        at = -1 if hub is None else chain.index(hub)
+        name = self.agencies[0][1]
+        if at + 1 < len(chain):
+            onward = chain[at + 1].link
+        else:  # the last hub links the column
+            t = html.escape(self.column_text)
+            href = html.escape(DECOY_COLUMN if fail == "decoy" else self.column_href)
+            onward = f"<a href=\"{href}\"{COLUMN_LINK[self.index % len(COLUMN_LINK)].format(t=t)}</a>"
+            if hub is not None and hub.tree:
+                onward = ("<ul id=\"gkml_tree\" class=\"ztree\"></ul><script>var zNodes = ["
+                          "{id: 1, pId: 0, name: \"机构职能\", url: \"/gkml/jgzn/\"}, "
+                          "{id: 2, pId: 0, name: \"法定主动公开内容\", url: \"\"}, "
+                          f"{{id: 3, pId: 2, name: \"{t}\", url: \"{href}\"}}];"
+                          "$.fn.zTree.init($(\"#gkml_tree\"), {}, zNodes);</script>")
+        if fail == "no_link":
+            onward = ""
+        menu = (f"<a href=\"/\">首页</a> {onward} <a href=\"/hdjl/\">互动交流</a> "
+                "<a href=\"/xwzx/\"><span>新闻</span>中心</a>")
+        if hub is None and self.style == SCRIPT_MENU:
+            menu = "<script>document.write('" + menu.replace("'", "\\'") + "');</script>"
+        crumb = " &gt; ".join(["首页"] + [h.title for h in chain[:at + 1]])
+        body = (f"<div class=\"crumb\">当前位置：{crumb}</div><div class=\"nav\">{menu}</div>"
+                f"{self.home_extra if hub is None else ''}<p>{html.escape(name)}门户网站</p>")
+        return Response(body=page(name if hub is None else f"{hub.title}_{name}", body).encode())
+
+    def hub(self, req: Request) -> Response | None:
+        """A page on this portal's way to the column (or the decoy at its end)."""
+        if not hasattr(self, "column_href"):
+            if getattr(self, "_homing", False):
+                return None  # asked from the home page's own route
+            self._homing = True
+            try:
+                self.route(replace(req, path="/"))  # the profile's home names its column
+            finally:
+                self._homing = False
+            if not hasattr(self, "column_href"):
+                return None
+        fail = self.farm.discovery_fail
+        if req.path == DECOY_COLUMN and fail == "decoy":
+            return Response(body=page("政务公开", "<div class=\"crumb\">当前位置：首页 &gt; "
+                                      "政务公开</div><p>栏目建设中</p>").encode())
+        if fail == "redirect_only":
+            return None
+        if req.path == "/index.htm" and self.style == REDIRECT_HOME:
+            return self.hub_page(None)
+        path = req.path + "index.html" if req.path.endswith("/") else req.path
+        for h in HUB_STYLES[self.style]:
+            if h.path == path:
+                return self.hub_page(h)
+        return None
 
     def detail_html(self, r: SimReport, attach: str = "", base: str = "") -> str:
         made = r.posted - dt.timedelta(days=4)
@@ -86,7 +199,10 @@ class Base(Portal):
         return Response(body=r.file_bytes(), ctype=CTYPES[fmt])
 
     def common(self, req: Request) -> Response | None:
-        """Detail pages and files, wherever the profile put them."""
+        """Hub pages, detail pages and files, wherever the profile put them."""
+        got = self.hub(req)
+        if got is not None:
+            return got
         r = self.report_by_path(req.path)
         if r is not None:
             return Response(body=self.detail(r).encode())
@@ -1060,7 +1176,105 @@ class DeptPortal(Base):
         if req.path in ("/", "/index.html"):
             hub = next(p for p in self.farm.portals if p.profile == "gkmlpt")
             return self.home(hub.url(f"/gkmlpt/index#{hub.cat}"))  # type: ignore[attr-defined]
-        return not_found()
+        got = self.common(req)
+        return got if got is not None else not_found()
 
 
 PROFILES["dept_portal"] = DeptPortal
+
+
+class PagerConfig(TrsClassic):
+    """TRS's newer list model: no ``createPageHTML``; a configuration object in a script
+    (``listModel({quickMode: "动静结合", maxStaticIndex, pagebar: {prepage, recordCount,
+    pgCountMode}})``) as on real 信息公开 columns. On even-indexed portals it gives the
+    record count (every page static up to ``maxStaticIndex``); on odd ones only the page
+    size, so a crawler must try ``index_N`` until a page lists nothing (deep pages answer
+    a 200 stub)."""
+
+    profile = "pager_config"
+    column = "/zfxxgk/fdzdgknr/nb/"
+    column_text = "政府信息公开年报"
+    per_page = 2
+
+    @property
+    def counted(self) -> bool:
+        return self.index % 2 == 0
+
+    def pager(self, k: int, count: int) -> str:
+        n = len(self.items(self.column, None))
+        book = f"recordCount:'{n}',pgCountMode:\"recordCount\"," if self.counted else ""
+        static = f"maxStaticIndex:{count - 1}," if self.counted else ""
+        return (f"<div class=\"pagebar\" id=\"pagebar\"></div><script>require(['list2.trsapi']);"
+                f"listModel({{quickMode:\"动静结合\",{static}pagebar:{{{book}prepage:"
+                f"{self.per_page},pagebarId:\"pagebar\"}},currPage:{k}}});</script>")
+
+    def list_page(self, dir_: str, k: int, year: int | None) -> Response:
+        count = max(1, math.ceil(len(self.items(dir_, year)) / self.per_page))
+        if k >= count and not self.counted:  # deep pages: a CMS's empty 200
+            return Response(body=page("政府信息公开年报", "<ul class=\"list\"></ul>").encode(),
+                            static=False)
+        return super().list_page(dir_, k, year)
+
+
+PROFILES["pager_config"] = PagerConfig
+
+
+class UnknownJson(Base):
+    """A column rendered in the browser from a list API no adapter is written for: the
+    page's script completes ``/open/api/article/list?channelId=…&size=…&page=`` with the
+    page number and draws ``{code, data: {total, records: [{title, url, created_at}]}}``."""
+
+    profile = "json_unknown"
+    per_page = 3
+    column_text = "政府信息公开年报"
+    formats = ("html", "pdf", "html", "docx")
+
+    @property
+    def channel(self) -> int:
+        return 6200 + self.index
+
+    def place(self, r: SimReport) -> None:
+        r.detail = f"/open/article/{r.posted:%Y}/{r.doc_id:x}.html"
+        if r.has_file:
+            ext = r.fmt if r.fmt in ("docx", "doc") else "pdf"
+            r.file_path = f"/open/files/{r.doc_id:x}.{ext}"
+            r.attachment = r.file_path
+
+    def noise_path(self, i: int, d: dt.date) -> str:
+        return f"/open/article/{d:%Y}/n{i}.html"
+
+    def route(self, req: Request) -> Response:
+        if req.path in ("/", "/index.html"):
+            return self.home("/open/channel/nb.html")
+        got = self.common(req)
+        if got is not None:
+            return got
+        if req.path == "/open/channel/nb.html":
+            body = ("<div class=\"crumb\">当前位置：首页 &gt; 政府信息公开年报</div><ul id=\"list\"></ul>"
+                    "<script src=\"/open/static/vue.min.js\"></script><script>"
+                    "var theme = '/open/static/theme.css';function load(p){fetch('/open/api/article/"
+                    f"list?channelId={self.channel}&size={self.per_page}&page=' + p).then(function(r)"
+                    "{return r.json();}).then(draw);}load(1);</script>")
+            return Response(body=page("政府信息公开年报", body).encode())
+        if req.path == "/open/api/article/list":
+            if req.query.get("channelId") != str(self.channel):
+                return Response(body=b'{"code":404,"data":null}', ctype="application/json",
+                                static=False)
+            size, no = int(req.query.get("size") or 10), int(req.query.get("page") or 1)
+            rows = [(r.title, r.detail, r.posted) for r in self.live()] + self.noise
+            recs = [{"id": n, "title": t, "url": u, "created_at": f"{d} 09:00:00",
+                     "source": self.agencies[0][1]}
+                    for n, (t, u, d) in enumerate(rows[(no - 1) * size:no * size])]
+            out = {"code": 0, "data": {"total": len(rows), "page": no, "size": size,
+                                       "records": recs}}
+            return Response(body=json.dumps(out, ensure_ascii=False).encode(),
+                            ctype="application/json;charset=UTF-8", static=False)
+        return not_found()
+
+    def detail(self, r: SimReport) -> str:
+        attach = (f"<p>附件：<a href=\"{r.attachment}\">{html.escape(r.title)}</a></p>"
+                  if r.attachment else "")
+        return self.detail_html(r, attach)
+
+
+PROFILES["json_unknown"] = UnknownJson

@@ -31,8 +31,8 @@ from archive.extract_html import embedded_detail, embedded_page
 from archive.models import Agency
 from archive.store import Archive
 
-from ..adapters import Follow, Item, api_page, parse_listing
-from ..discovery import column_links
+from ..adapters import PLATFORMS, Follow, Item, api_page, parse_listing
+from ..discovery import DISCOVERY_BUDGET, Walk, candidates
 from ..downloadermiddlewares.conditional import describe_exception
 from ..downloadermiddlewares.guard import netloc, twins
 from ..pages import (
@@ -69,6 +69,7 @@ class ReportsSpider(scrapy.Spider):
     archive: Archive
     store: CrawlStore
     budget: int
+    discovery_budget: int
     progress: Progress
 
     def __init__(self, agency: str | None = None, data_dir: str | None = None, **kw: Any):
@@ -91,6 +92,7 @@ class ReportsSpider(scrapy.Spider):
         spider.archive.migrate()
         spider.store = CrawlStore(spider.archive)
         spider.budget = crawler.settings.getint("PORTAL_PAGE_BUDGET", 300)
+        spider.discovery_budget = crawler.settings.getint("DISCOVERY_BUDGET", DISCOVERY_BUDGET)
         spider.progress = Progress(enabled=crawler.settings.getbool("NIANBAO_PROGRESS", True))
         spider.load_registry()
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
@@ -112,7 +114,8 @@ class ReportsSpider(scrapy.Spider):
             ps = self.portals.get(key)
             if ps is None:
                 ps = self.portals[key] = PortalState(key, a.portal, [])
-            ps.agencies.append(AgencyInfo(a.id, a.name, a.column))
+            ps.agencies.append(AgencyInfo(a.id, a.name, a.column,
+                                          registered=bool(a.column and not a.column_path)))
             if a.column and not ps.column:
                 ps.column = a.column
                 if netloc(a.column) in twins(key):  # the scheme it answered on last time
@@ -174,7 +177,7 @@ class ReportsSpider(scrapy.Spider):
         key = method + " " + page + (" " + body.decode("utf-8", "replace") if body else "")
         if key in ps.seen:
             return None
-        if ps.scheduled >= self.budget and kind in ("list", "api", "column", "root"):
+        if ps.scheduled >= self.budget and kind in ("list", "api", "column", "root", "hub"):
             ps.over_budget = True
             return None
         ps.seen.add(key)
@@ -191,8 +194,7 @@ class ReportsSpider(scrapy.Spider):
             if ps.column:
                 r = self.req(ps, ps.column, "column", meta={"remembered": True})
             else:
-                ps.tried_root = True
-                r = self.req(ps, ps.root, "root")
+                r = self.start_walk(ps)
             if r is not None:
                 yield r
 
@@ -201,12 +203,13 @@ class ReportsSpider(scrapy.Spider):
     def on_response(self, response: Response) -> list[Any]:
         ps = self.portals[response.meta["portal"]]
         kind = response.meta["kind"]
-        if ps.scheme is None and kind in ("root", "column") and \
+        if ps.scheme is None and kind in ("root", "hub", "column") and \
                 netloc(response.url) in twins(ps.root):
             ps.scheme = urlsplit(response.url).scheme
         out: list[Any] = []
         try:
-            handler = {"root": self.parse_root, "column": self.parse_listing,
+            handler = {"root": self.parse_hub, "hub": self.parse_hub,
+                       "column": self.parse_listing,
                        "list": self.parse_listing, "api": self.parse_api,
                        "detail": self.parse_detail, "file": self.parse_file,
                        "copy": self.parse_copy}[kind]
@@ -215,6 +218,9 @@ class ReportsSpider(scrapy.Spider):
             log.exception("failed on %s", response.url)
             msg = f"页面无法解析：{response.url}（{type(e).__name__}）"
             (ps.listing_failed if kind in ("list", "api", "column") else ps.errors).append(msg)
+            if "walk" in response.meta:  # a walk page we cannot read: walk on
+                out.append(self.walk_next(ps))
+                out = [x for x in out if x is not None]
         finally:
             ps.pending -= 1
         self.maybe_finish(ps)
@@ -266,13 +272,14 @@ class ReportsSpider(scrapy.Spider):
             if "Forbidden by robots.txt" in str(failure.value):
                 reason = "robots.txt 禁止抓取该页面"
         url = request.url
+        if kind == "hub" or (kind == "column" and "walk" in request.meta):
+            if kind == "column":
+                ps.candidate_failed.append(f"{reason}：{url}")  # another candidate may do
+            yield self.walk_next(ps)  # a hub or candidate that failed: walk on
+            return
         if kind in ("root", "column"):
             if kind == "column" and request.meta.get("remembered") and not ps.tried_root:
-                ps.tried_root = True  # the remembered column moved: rediscover from home
-                yield self.req(ps, ps.root, "root")
-                return
-            if kind == "column" and "candidate" in request.meta:
-                ps.candidate_failed.append(f"{reason}：{url}")  # another candidate may do
+                yield self.start_walk(ps)  # the remembered column moved: walk from home
                 return
             ps.fatal = ps.fatal or f"{reason}：{url}"
             if kind == "column":
@@ -297,27 +304,66 @@ class ReportsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ pages
 
-    def parse_root(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
-        sel = selector(response.body, _declared(response))
-        found = column_links(sel, response.url)
-        cols = [u for u in found if netloc(u) in self.allowed_netlocs]
-        if not cols and found:  # e.g. a department site linking the city's 信息公开 platform
-            ps.no_column = (f"年报栏目在注册表之外的站点（{found[0]}），未抓取；如确属本机关，"
+    # ------------------------------------------------------------ discovery
+
+    def start_walk(self, ps: PortalState) -> Request | None:
+        """Walk from the portal's root to its 年报 column (``discovery.py``)."""
+        ps.tried_root = True
+        ps.walk = Walk(budget=self.discovery_budget)
+        ps.walk.push(ps.root, 10_000, 0, False, [])
+        return self.walk_next(ps)
+
+    def walk_next(self, ps: PortalState) -> Request | None:
+        """The walk's next page (one at a time, best first); at its end without a column
+        the night is partial, naming what was searched."""
+        w = ps.walk
+        if w is None or w.done or ps.column_found is not None:
+            return None
+        while (e := w.pop()) is not None:
+            first = not ps.walk_started
+            kind = "column" if e.column else ("root" if first else "hub")
+            r = self.req(ps, e.url, kind, meta={"walk": e.path, "walk_depth": e.depth})
+            if r is not None:
+                ps.walk_started = True
+                return r
+            w.walked -= 1  # already asked for this night: no page spent
+        w.done = True
+        if w.offsite:  # e.g. a department site linking the city's 信息公开 platform
+            ps.no_column = (f"年报栏目在注册表之外的站点（{w.offsite[0]}），未抓取；如确属本机关，"
                             "请在注册表的 column 中登记该地址")
-            ps.listing_ok += 1
+        else:
+            ps.no_column = w.reason()
+        log.info("portal %s: no 年报 column after %d pages", ps.key, w.walked)
+        return None
+
+    def parse_hub(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
+        text = decode(response.body, _declared(response))
+        sel = selector(response.body, _declared(response))
+        yield from self.walk_on(ps, response, text, sel)
+
+    def walk_on(self, ps: PortalState, response: Response, text: str, sel: Any
+                ) -> Iterable[Request | None]:
+        """Queue what a walked page offers (its redirect first), then fetch the best."""
+        w = ps.walk
+        if w is None:
             return
-        if not cols:
-            hops = response.meta.get("hops", 0)
-            target = script_redirect(decode(response.body, _declared(response)), response.url)
-            if target and netloc(target) in self.allowed_netlocs and hops < 3:
-                yield self.req(ps, target, "root", meta={"hops": hops + 1})  # JS-only home
-                return
-            ps.no_column = f"首页上没有找到政府信息公开年报栏目：{response.url}"
-            ps.listing_ok += 1
-            yield from self.listing(ps, response, first=True)  # reports linked from home?
-            return
-        for i, u in enumerate(cols[:3]):
-            yield self.req(ps, u, "column", meta={"candidate": i})
+        depth = response.meta.get("walk_depth", 0)
+        trail = response.meta.get("walk") or []  # [[page, words of the link taken], …]
+        w.seen(response.url)  # where a redirect landed
+        cands = candidates(text, response.url, sel)
+        target = script_redirect(text, response.url)
+        if target and netloc(target) in self.allowed_netlocs:
+            # a redirect-only home (script, meta refresh, frameset) moves on at once
+            w.push(target, 10_000 if not cands else 20, depth, False,
+                   [*trail, [response.url, "（跳转）"]])
+        for c in cands:
+            if netloc(c.url) not in self.allowed_netlocs:
+                if c.column and c.url not in w.offsite:
+                    w.offsite.append(c.url)
+                continue
+            w.note(c)
+            w.push(c.url, c.score, depth + 1, c.column, [*trail, [response.url, c.words]])
+        yield self.walk_next(ps)
 
     def parse_listing(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         first = response.meta["kind"] == "column"
@@ -328,31 +374,46 @@ class ReportsSpider(scrapy.Spider):
         text = decode(response.body, _declared(response))
         sel = selector(response.body, _declared(response))
         lst = parse_listing(response.body, text, response.url, sel, first)
+        named = names_column(sel)
         if response.meta["kind"] != "root":
             ps.listing_ok += 1
-            if lst.items or names_column(sel):
+            if lst.items or named:
                 ps.column_read = True
         useful = bool(lst.items or lst.subcolumns or (lst.follows and lst.adapter != "generic"))
         if response.meta["kind"] == "column":
             hops = response.meta.get("hops", 0)
             target = None if useful else script_redirect(text, response.url)
             if target and netloc(target) in self.allowed_netlocs and hops < 3:
-                keep = {k: v for k, v in response.meta.items() if k in ("candidate", "remembered")}
+                keep = {k: v for k, v in response.meta.items()
+                        if k in ("walk", "walk_depth", "remembered")}
                 yield self.req(ps, target, "column", meta={**keep, "hops": hops + 1})
                 return  # a stub moving on by window.location / <noscript> meta refresh
-            if not useful and response.meta.get("remembered") and not ps.tried_root:
-                ps.tried_root = True
-                yield self.req(ps, ps.root, "root")
+            if not (useful or named) and response.meta.get("remembered") and not ps.tried_root:
+                yield self.start_walk(ps)  # the remembered column is not one any more: walk
                 return
-            if useful and ps.column_found is None:
+            if (useful or named) and ps.column_found is None:
                 ps.column_found = response.url
+                if "walk" in response.meta:
+                    ps.column_path = [*response.meta["walk"], [response.url, ""]]
                 ps.no_column = None
-        f0 = response.meta.get("follow")
-        if f0 is not None and f0.adapter == "trs" and not lst.items and not any(
-                len(link.label) > 10 for link in links(sel, response.url)):
-            # a page countPage promises answered a stub: the list is not whole
-            ps.listing_failed.append(f"栏目分页返回空白页面（{len(response.body)} 字节），"
-                                     f"栏目列表不完整：{response.url}")
+                if ps.walk is not None:
+                    ps.walk.done = True
+            elif "walk" in response.meta and ps.column_found is None:
+                # a decoy: named like the column, lists nothing; its links may still lead on
+                yield from self.walk_on(ps, response, text, sel)
+                return
+        if lst.incomplete:
+            ps.listing_failed.append(lst.incomplete)
+        f0: Follow | None = response.meta.get("follow")
+        platform = PLATFORMS.get(f0.adapter) if f0 is not None else None
+        if f0 is not None and platform is not None and platform.after is not None:
+            # a page the platform asked for: the next page to probe, or why not whole
+            stub = not lst.items and not any(len(link.label) > 10
+                                             for link in links(sel, response.url))
+            more = platform.after(f0, lst, response.body, stub)
+            lst.follows += more.follows
+            if more.incomplete:
+                ps.listing_failed.append(more.incomplete)
         yield from self.items(ps, lst.items, response.url)
         for f in lst.follows:
             yield self.follow(ps, f)
@@ -362,7 +423,8 @@ class ReportsSpider(scrapy.Spider):
 
     def follow(self, ps: PortalState, f: Follow) -> Request | None:
         return self.req(ps, f.url, f.kind, method=f.method, body=f.body, headers=f.headers,
-                        meta={"follow": f, "optional": f.kind == "list"})
+                        meta={"follow": f, "optional": f.kind == "list"
+                              and not f.state.get("required")})
 
     def parse_api(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         f: Follow = response.meta["follow"]
@@ -385,6 +447,7 @@ class ReportsSpider(scrapy.Spider):
             if agency is None:
                 log.info("report of an agency not in the registry: %s (%s)", it.title, it.url)
                 continue
+            ps.listed.add(agency)
             if self.agency_filter and agency not in self.agency_filter:
                 continue
             meta = {"agency": agency, "year": year, "title": it.title, "list_date": it.date}
@@ -523,12 +586,13 @@ class ReportsSpider(scrapy.Spider):
         ps.done = True
         outcome, reason = ps.outcome()
         if ps.column_found and ps.column_found != ps.column:
-            self.store.remember_column(ps.agency_ids, ps.column_found)
+            self.store.remember_column(ps.agency_ids, ps.column_found, ps.column_path)
         removed = self.store.remove(ps.agency_ids, ps.present, ps.gone, ps.complete, self.today)
         for aid, year in removed:
             log.info("report removed: %s %s", aid, year)
-        self.store.outcome(ps.key, ps.started, outcome, reason, ps.requests, len(ps.reports),
-                           ps.agency_ids)
+        for n, (out, why, ids) in enumerate(ps.outcomes()):  # requests counted once
+            self.store.outcome(ps.key, ps.started, out, why, 0 if n else ps.requests,
+                               0 if n else len(ps.reports), ids)
         if outcome != "ok":
             log.warning("portal %s: %s (%s)", ps.key, outcome, reason)
         else:

@@ -246,6 +246,7 @@ class WebData:
                               "versions": v.seq, "findings": [f.code for f in v.findings],
                               "applications": v.record.get("applications") or {}})
             out: dict[str, Any] = {"id": ag.id, "name": ag.name, "kind": ag.kind, "portal": ag.portal,
+                   "column": ag.column, "column_path": ag.column_path,
                    "since": ag.since, "deadline": ag.deadline, "reports": years,
                    "alerts": self._alerts(s, agency=ag.id)}
         dash = self.dashboard(agency=agency_id)

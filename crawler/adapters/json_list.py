@@ -1,0 +1,180 @@
+"""A column rendered in the browser from a list API no named adapter knows.
+
+When a column page lists no report links and no platform matched it, its inline scripts
+are searched for same-host URLs that look like a list API (``…/api/…``, ``…list…``,
+``….json``, ``…query…``), the URL a script completes by concatenation
+(``"/open/api/list?channelId=6&page=" + p``) included. Each is asked the way the page's
+script would (GET, ``X-Requested-With``, ``Accept: application/json``, the page as
+Referer). An answer is a listing when it is JSON (or JSONP) holding an array of records
+with a title-like, a URL-like and a date-like key; it is paged through its
+``page``/``pageNo``/``pageIndex``/``currpage``… parameter up to its total (or until a
+page comes back short).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+
+from ..pages import base_url, clean, links, parse_date, report_year
+from .base import Follow, Item, Listing, items_from_links, register
+
+_LITERAL = re.compile(r"[\"'`]((?:https?:)?/[^\"'`\s<>]*|[\w./-]+\?[^\"'`\s<>]*)[\"'`]")
+_APIISH = re.compile(r"api|list|query|search|json|getInfo|article|data", re.I)
+_STATIC = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|html?|shtml|pdf|docx?)(?:$|\?)",
+                     re.I)
+PAGE_KEYS = ("page", "pageNo", "pageNum", "pageIndex", "currpage", "currPage", "curPage",
+             "pageno", "pagenum", "current", "p")
+SIZE_KEYS = ("size", "pageSize", "pagesize", "rows", "limit", "perpage", "perPage")
+TITLE_KEYS = ("title", "name", "docTitle", "articleTitle", "bt", "subject")
+URL_KEYS = ("url", "link", "href", "docUrl", "pcUrl", "articleUrl", "path", "detailUrl")
+DATE_KEYS = ("created_at", "createdAt", "pubDate", "publishTime", "publish_time", "pubtime",
+             "date", "time", "releaseTime", "fbrq", "docRelTime", "updated_at", "publishDate")
+TOTAL_KEYS = ("total", "totalCount", "total_count", "recordCount", "totalRecord", "count",
+              "totalElements", "post_count", "totalNum")
+PAGES_KEYS = ("totalPage", "totalPages", "pageCount", "pages", "total_page")
+#: pages of one API read at most
+PAGE_CAP = 200
+#: API URLs tried per column page
+API_CAP = 4
+
+
+def api_urls(text: str, url: str, sel: Selector) -> list[str]:
+    """Same-host list-API URLs named in the page's inline scripts, best first."""
+    base = base_url(sel, url)
+    host = urlsplit(url).netloc.lower()
+    out: list[str] = []
+    for script in sel.xpath("//script[not(@src)]/text()").getall():
+        for lit in _LITERAL.findall(script):
+            if not _APIISH.search(lit) or _STATIC.search(lit.split("?")[0] + "?"):
+                continue
+            full = urljoin(base, lit)
+            u = urlsplit(full)
+            if u.netloc.lower() != host or u.scheme not in ("http", "https"):
+                continue
+            q = dict(parse_qsl(u.query, keep_blank_values=True))
+            key = next((k for k in PAGE_KEYS if k in q), None)
+            if key is not None and not q[key].strip():
+                q[key] = "1"  # "…&page=" + p: the script completes it
+            full = urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), ""))
+            if full not in out:
+                out.append(full)
+    out.sort(key=lambda x: (not re.search(r"api", x, re.I), "?" not in x))
+    return out[:API_CAP]
+
+
+def detect(text: str, url: str) -> bool:
+    return "<script" in text.lower() and bool(_APIISH.search(text))
+
+
+def parse(body: bytes, text: str, url: str, sel: Selector, first: bool) -> Listing | None:
+    if not first or items_from_links(links(sel, url)):
+        return None  # the page lists reports itself: the generic reader reads it
+    apis = api_urls(text, url, sel)
+    if not apis:
+        return None
+    headers = {"Referer": url, "X-Requested-With": "XMLHttpRequest",
+               "Accept": "application/json, text/javascript, */*; q=0.01"}
+    return Listing("json_list", follows=[
+        Follow(a, "api", headers=headers, adapter="json_list", state={"page": 1})
+        for a in apis])
+
+
+def records(data: Any) -> list[dict[str, Any]]:
+    """The first array of records with title-, URL- and date-like keys in a JSON answer."""
+    if isinstance(data, list):
+        recs = [x for x in data if isinstance(x, dict)]
+        if recs and len(recs) == len(data) and any(_has(r, TITLE_KEYS) and _has(r, URL_KEYS)
+                                                   and _has(r, DATE_KEYS) for r in recs):
+            return recs
+        for x in data:
+            got = records(x)
+            if got:
+                return got
+        return []
+    if isinstance(data, dict):
+        for v in data.values():
+            got = records(v)
+            if got:
+                return got
+    return []
+
+
+def _has(r: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    return any(r.get(k) not in (None, "") for k in keys)
+
+
+def _first(r: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((r[k] for k in keys if r.get(k) not in (None, "")), None)
+
+
+def _number(data: Any, keys: tuple[str, ...]) -> int | None:
+    """A count under one of ``keys``, at the top or one level down (``data``, ``page``)."""
+    if not isinstance(data, dict):
+        return None
+    for k in keys:
+        v = data.get(k)
+        if isinstance(v, int | str) and str(v).isdigit():
+            return int(v)
+    for v in data.values():
+        if isinstance(v, dict):
+            got = _number(v, keys)
+            if got is not None:
+                return got
+    return None
+
+
+def _loads(body: bytes) -> Any:
+    text = body.decode("utf-8", "replace").strip()
+    m = re.match(r"^[\w$.]+\s*\((.*)\)\s*;?\s*$", text, re.S)  # JSONP
+    return json.loads(m.group(1) if m else text)
+
+
+def page(body: bytes, follow: Follow) -> Listing:
+    """One API answer: its reports, and the next page while the total says there is one."""
+    lst = Listing("json_list")
+    try:
+        data = _loads(body)
+    except ValueError:
+        return lst  # not JSON: not a list API after all
+    recs = records(data)
+    for r in recs:
+        title, href = clean(str(_first(r, TITLE_KEYS) or "")), _first(r, URL_KEYS)
+        if isinstance(href, dict):  # {"pc": "/…"}
+            href = href.get("pc") or next(iter(href.values()), None)
+        if href and report_year(title):
+            lst.items.append(Item(title, urljoin(follow.url, str(href)),
+                                  parse_date(str(_first(r, DATE_KEYS) or ""))))
+    if not recs:
+        return lst
+    u = urlsplit(follow.url)
+    q = dict(parse_qsl(u.query, keep_blank_values=True))
+    key = next((k for k in PAGE_KEYS if k in q), None)
+    n = follow.state["page"]
+    if key is None:
+        if n == 1:  # no page parameter in the URL: the script's usual one
+            key = "page"
+        else:
+            return lst
+    size_key = next((k for k in SIZE_KEYS if k in q), None)
+    size = int(q[size_key]) if size_key and q[size_key].isdigit() else len(recs)
+    total, pages = _number(data, TOTAL_KEYS), _number(data, PAGES_KEYS)
+    if pages is not None:
+        more = n < pages
+    elif total is not None:
+        more = n * max(size, 1) < total
+    else:
+        more = len(recs) >= max(size, 1) and "page" in q
+    if more and n < PAGE_CAP:
+        q[key] = str(n + 1)
+        lst.follows.append(Follow(urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), "")),
+                                  "api", headers=follow.headers, adapter="json_list",
+                                  state={"page": n + 1}))
+    return lst
+
+
+register("json_list", 900, detect, parse, page)
