@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 
 from .document import Document, Table, fold
-from .numbers import is_blank, is_value, parse_count
+from .numbers import is_blank, parse_count
 from .record import LegacyRow, legacy_level, legacy_rows_under, legacy_short
+from .rows import split_cells
 
 # ---------------------------------------------------------------- recognition
 
@@ -119,19 +120,6 @@ def _number(token: str) -> int | float | None:
     if re.fullmatch(r"\d+\.\d+", t):
         return float(t)
     return parse_count(t)
-
-
-def _split_cells(cells: list[str]) -> tuple[list[str], list[str]]:
-    """Label cells (up to the last non-value cell, repeats dropped) and the value cells after."""
-    last_label = -1
-    for i, c in enumerate(cells):
-        if c.strip() and not is_value(c):
-            last_label = i
-    labels: list[str] = []
-    for c in cells[: last_label + 1]:
-        if c.strip() and (not labels or labels[-1] != c.strip()):
-            labels.append(c.strip())
-    return labels, cells[last_label + 1 :]
 
 
 # ---------------------------------------------------------------- glued digit runs
@@ -259,7 +247,7 @@ class _Reader:
             cols = [fold(c) for c in nonblank]
             self.cols = cols if len(cols) > 1 else self.cols
             return True
-        labels, values = _split_cells(cells)
+        labels, values = split_cells(cells)
         if not labels:
             return True
         first = fold(labels[0])
