@@ -97,6 +97,9 @@ def create_app(archive: Archive, token: str | None = None) -> Flask:
     from .views import bp
 
     app.register_blueprint(bp)
+    from .rollup_views import bp as rollup_bp
+
+    app.register_blueprint(rollup_bp)
 
     @app.before_request
     def _check_input() -> tuple[Response | str, int] | None:
