@@ -1,14 +1,16 @@
 """The ``reports`` spider: every registry portal → its 年报 column → every report.
 
-Flow per portal: the remembered column (re-verified) or the portal's home page → column
-link by anchor text/slug → listing pages through the matching CMS adapter (year
+Flow per portal: the remembered column (re-verified), else a walk from the portal's home
+page to the column (``discovery.py``: best link first, one page at a time, within its
+budget) → listing pages through the matching platform adapter (``adapters/``; year
 sub-columns followed) → detail pages → the report's files, fetched one after another
 (the best-ranked attachment, then up to three copies: 图片版, other formats; else the HTML
 page) → the ingest pipeline as one item. Each request carries its portal; when a portal
 has nothing left in flight its outcome (ok / partial / unreachable) and removals are
 written. A list that could not be read whole (a failed page, an empty datastore, a stub
 page) removes nothing; that, or a report linked off the registry's hosts, makes the
-night partial, which the monitor never takes as evidence that a report is missing.
+night partial, which the monitor never takes as evidence that a report is missing; so
+is a night that never read the 年报 column (``PortalState.outcome``).
 """
 
 from __future__ import annotations
