@@ -90,7 +90,15 @@ class Settings:
 
     @property
     def database_url(self) -> str:
-        return self.values.get("database_url") or f"sqlite:///{self.data_dir / 'nianbao.db'}"
+        url = self.values.get("database_url")
+        if url:
+            return str(url)
+        test_server = os.environ.get("NIANBAO_TEST_POSTGRES")
+        if test_server:  # the test suite on PostgreSQL: one database per data directory
+            from .testdb import database_url
+
+            return database_url(test_server, self.data_dir)
+        return f"sqlite:///{self.data_dir / 'nianbao.db'}"
 
 
 class ConfigError(ValueError):

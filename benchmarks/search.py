@@ -1,6 +1,7 @@
 """Search latency on a large generated corpus, against grep and a Python scan.
 
     python benchmarks/search.py [--n 50000] [--dir /tmp/nianbao-bench-search] [--queries 200]
+                                [--database postgresql+psycopg://user@host/empty_db]
 
 Builds N reports (texts varied from the seed reports: agency names, years, numbers,
 shuffled paragraphs and random sentences, so rare pairs and phrases exist), inserts them
@@ -8,7 +9,9 @@ directly, times ``rebuild()`` of the search index, then prints p50/p95 latency o
 ``search(q, limit=50)`` and ``count(q)`` for 1-, 2-, 4- and 8-character queries drawn from
 the texts, the same queries through ``grep -rlF`` over the texts written to files and a
 Python substring scan over the folded texts held in memory, and the index size.
-Figures are printed, never asserted.
+Figures are printed, never asserted. ``--database`` runs it on PostgreSQL (an empty
+database it may fill; ``postgresql://`` is read as ``postgresql+psycopg://``) instead of
+the SQLite file in ``--dir``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -69,14 +73,15 @@ def build(d: Path, n: int) -> tuple[Archive, list[str]]:
         shutil.rmtree(d)
     a = Archive(d)
     a.migrate()
+    with a.engine.connect() as c:
+        if c.exec_driver_sql("SELECT COUNT(*) FROM reports").scalar():
+            sys.exit(f"{a.engine.url.render_as_string()} holds reports: give an empty database")
     rng = random.Random(7)
     lines = seed_lines()
     n_agencies = max(1, n // 20)
     names = [f"{rng.choice(PLACES)}{'市' if i % 3 else '县'}{rng.choice(DEPTS)}{i}"
              for i in range(n_agencies)]
-    db = sqlite3.connect(d / "nianbao.db")
-    db.executemany("INSERT INTO agencies (id, name, kind, emails, since, demo) VALUES (?,?,?,?,?,?)",
-                   [(f"a{i}", nm, "department", "[]", 2008, 0) for i, nm in enumerate(names)])
+    agencies = [(f"a{i}", nm, "department", "[]", 2008, False) for i, nm in enumerate(names)]
     texts: list[str] = []
     now = dt.datetime(2024, 3, 1).isoformat(sep=" ")
     blobs, reports, versions = [], [], []
@@ -89,23 +94,71 @@ def build(d: Path, n: int) -> tuple[Archive, list[str]]:
         reports.append((rid, f"a{ai}", year, now))
         template = "legacy" if year < 2019 else "gov2019" if year < 2021 else "gov2021"
         versions.append((rid, rid, 1, sha, now, template, f"{names[ai]}{year}年报告", "{}", text,
-                         rng.random() < 0.2))
-    db.executemany("INSERT OR IGNORE INTO blobs (sha256, size, format, stored_at) VALUES (?,?,?,?)",
-                   blobs)
-    db.executemany("INSERT INTO reports (id, agency_id, year, first_seen) VALUES (?,?,?,?)", reports)
-    db.executemany("INSERT INTO report_versions (id, report_id, seq, sha256, first_seen, template, "
-                   "title, record, text, error_count) VALUES (?,?,?,?,?,?,?,?,?,?)", versions)
-    db.executemany("INSERT INTO findings (version_id, code, severity, \"where\", message) "
-                   "VALUES (?, 'T3_BALANCE', 'error', 'applications.results_total.total', '总计不符')",
-                   [(v[0],) for v in versions if v[9]])
-    db.commit()
-    db.close()
+                         int(rng.random() < 0.2)))
+    blobs = list({b[0]: b for b in blobs}.values())
+    findings = [(v[0],) for v in versions if v[9]]
+    if a.engine.dialect.name == "sqlite":
+        db = sqlite3.connect(d / "nianbao.db")
+        db.executemany("INSERT INTO agencies (id, name, kind, emails, since, demo) "
+                       "VALUES (?,?,?,?,?,?)", agencies)
+        db.executemany("INSERT INTO blobs (sha256, size, format, stored_at) VALUES (?,?,?,?)",
+                       blobs)
+        db.executemany("INSERT INTO reports (id, agency_id, year, first_seen) VALUES (?,?,?,?)",
+                       reports)
+        db.executemany("INSERT INTO report_versions (id, report_id, seq, sha256, first_seen, "
+                       "template, title, record, text, error_count) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       versions)
+        db.executemany("INSERT INTO findings (version_id, code, severity, \"where\", message) "
+                       "VALUES (?, 'T3_BALANCE', 'error', 'applications.results_total.total', "
+                       "'总计不符')", findings)
+        db.commit()
+        db.close()
+    else:
+        raw = a.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.executemany("INSERT INTO agencies (id, name, kind, emails, since, demo) "
+                            "VALUES (%s,%s,%s,%s,%s,%s)", agencies)
+            cur.executemany("INSERT INTO blobs (sha256, size, format, stored_at) "
+                            "VALUES (%s,%s,%s,%s)", blobs)
+            cur.executemany("INSERT INTO reports (id, agency_id, year, first_seen) "
+                            "VALUES (%s,%s,%s,%s)", reports)
+            for i in range(0, len(versions), 2000):
+                cur.executemany("INSERT INTO report_versions (id, report_id, seq, sha256, "
+                                "first_seen, template, title, record, text, error_count) "
+                                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", versions[i:i + 2000])
+            cur.executemany("INSERT INTO findings (version_id, code, severity, \"where\", "
+                            "message) VALUES (%s, 'T3_BALANCE', 'error', "
+                            "'applications.results_total.total', '总计不符')", findings)
+            for t in ("reports", "report_versions", "findings"):
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
+                            f"(SELECT MAX(id) FROM {t}))")
+            raw.commit()
+        finally:
+            raw.close()
     return a, texts
 
 
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def pg_index_size(a: Archive) -> dict[str, int]:
+    with a.engine.connect() as c:
+        def size(*names: str) -> int:
+            return sum(int(c.exec_driver_sql(f"SELECT pg_total_relation_size('{n}')").scalar() or 0)
+                       for n in names)
+        idx = {n: int(c.exec_driver_sql(f"SELECT pg_relation_size('{n}')").scalar() or 0)
+               for n in ("ix_search_text_trgm", "ix_search_grams")}
+        return {
+            "search_text + search_docs (folded copy)": size("search_text", "search_docs")
+            - idx["ix_search_text_trgm"],
+            "ix_search_text_trgm (pg_trgm GIN)": idx["ix_search_text_trgm"],
+            "search_grams (1-2 chars, table)": size("search_grams") - idx["ix_search_grams"],
+            "ix_search_grams (1-2 chars, GIN)": idx["ix_search_grams"],
+            "report_versions (texts)": size("report_versions"),
+        }
 
 
 def index_size(d: Path) -> dict[str, int]:
@@ -136,15 +189,20 @@ def main() -> None:
     ap.add_argument("--grep-queries", type=int, default=10, help="grep runs per length")
     ap.add_argument("--reuse", action="store_true",
                     help="query the corpus and index a previous run left in --dir")
+    ap.add_argument("--database", help="a PostgreSQL URL (an empty database) instead of SQLite")
     args = ap.parse_args()
+    if args.database:
+        url = args.database
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        os.environ["NIANBAO_DATABASE_URL"] = url
 
     files = args.dir / "texts"
     t_index = None
     if args.reuse:
         a = Archive(args.dir)
-        db = sqlite3.connect(args.dir / "nianbao.db")
-        texts = [t for (t,) in db.execute("SELECT text FROM report_versions ORDER BY id")]
-        db.close()
+        with a.engine.connect() as c:
+            texts = [t for (t,) in c.exec_driver_sql("SELECT text FROM report_versions ORDER BY id")]
         engine = get_search(a)
         print(f"corpus: {len(texts)} reports reused from {args.dir}", flush=True)
     else:
@@ -219,7 +277,7 @@ def main() -> None:
                 lat.append(time.perf_counter() - t)
         print(f"filter {name}: search+count p50 {pct(lat, 50) * 1e3:.1f} ms "
               f"p95 {pct(lat, 95) * 1e3:.1f} ms", flush=True)
-    sizes_ = index_size(args.dir)
+    sizes_ = index_size(args.dir) if a.engine.dialect.name == "sqlite" else pg_index_size(a)
     for k, v in sizes_.items():
         print(f"size {k}: {v / 1e6:.1f} MB")
     text_mb = sum(len(t.encode()) for t in texts) / 1e6

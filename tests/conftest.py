@@ -3,10 +3,149 @@
 The simulated portals run on 127.0.0.x, which a deployment refuses unless it opts in
 (``interfaces.md``): the tests opt in, as acceptance checks do, and the registry tests
 that check the refusal take the opt-in away again.
+
+The database: the archive, monitor and web suites (``PG_MODULES``) run twice, on SQLite
+and on PostgreSQL (test ids ``[sqlite]`` / ``[postgresql]``); ``--database`` or
+``NIANBAO_TEST_DATABASE`` = ``sqlite`` | ``postgresql`` | ``both`` (the default) chooses.
+``postgresql`` runs every test of the suite on PostgreSQL only. On PostgreSQL one
+throw-away server (Debian's binaries, ``initdb``/``pg_ctl`` on a temporary directory) serves
+the whole session, and every data directory gets its own database, copied from a template
+migrated once (``archive/testdb.py``); the databases are dropped after each module. Without
+a PostgreSQL server installed the ``[postgresql]`` tests are skipped.
 """
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("NIANBAO_ALLOW_PRIVATE", "1")
+
+#: the suites run on both databases (module names)
+PG_MODULES = {
+    "test_alert_kinds", "test_archive", "test_demo", "test_findings", "test_monitor_alerts",
+    "test_monitor_daemon", "test_monitor_mail", "test_races", "test_rollup", "test_search",
+    "test_web", "test_web_browser", "test_web_hostile",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--database", choices=("sqlite", "postgresql", "both"),
+                     default=os.environ.get("NIANBAO_TEST_DATABASE") or "both",
+                     help="the database the archive, monitor and web suites run on")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" not in metafunc.fixturenames:
+        return
+    mode = metafunc.config.getoption("database")
+    if mode == "postgresql":
+        kinds = ["postgresql"]
+    elif mode == "both" and metafunc.module.__name__ in PG_MODULES:
+        kinds = ["sqlite", "postgresql"]
+    else:
+        return
+    # session scope: pytest runs every [sqlite] test, then every [postgresql] one, so the
+    # module-scoped archives are built once per database
+    metafunc.parametrize("database", kinds, indirect=True, scope="session")
+
+
+def pg_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throw-away PostgreSQL server for the session; yields the URL of its ``postgres``
+    database. The migrated template (``archive.testdb.TEMPLATE``) is made on it."""
+    bindir = pg_bin()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server installed (apt-get install postgresql)")
+    # not under pytest's tmp dir: the postgres user must be able to reach the cluster
+    root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
+    data = root / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(root, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    # C.UTF-8: pg_trgm takes only letters and digits for words, and under the plain C
+    # locale no Chinese character is one
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U",
+                    "nianbao", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    port = _free_port()
+    opts = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB")
+    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"),
+                    "-o", opts, "-w", "start"], check=True, capture_output=True)
+    try:
+        for _ in range(50):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        url = f"postgresql+psycopg://nianbao@127.0.0.1:{port}/postgres"
+        _make_template(url, root)
+        yield url
+    finally:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "stop"], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _make_template(url: str, root: Path) -> None:
+    from archive import testdb
+    from archive.store import Archive
+
+    with testdb.connect(url) as c:
+        c.execute(f'CREATE DATABASE "{testdb.TEMPLATE}"')
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NIANBAO_DATABASE_URL", url.rsplit("/", 1)[0] + "/" + testdb.TEMPLATE)
+    try:
+        a = Archive(root / "template")
+        a.migrate()
+        a.engine.dispose()
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``sqlite`` or ``postgresql``: where the data directories of this test keep their
+    database (parametrised by ``pytest_generate_tests``)."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield kind
+        return
+    server = request.getfixturevalue("pg_server")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NIANBAO_TEST_POSTGRES", server)
+    try:
+        yield kind
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_test_databases(database: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    server = request.getfixturevalue("pg_server") if database == "postgresql" else None
+    yield
+    if server:
+        from archive import testdb
+
+        testdb.drop_all(server)

@@ -1,18 +1,13 @@
 """The archive on a real PostgreSQL server: the schema, ingest, search and fsck are portable.
 
-The test starts a throw-away cluster with the Debian server binaries (`.ci/run` installs
-them); it is skipped only where no PostgreSQL server is installed at all.
+The test uses the session's throw-away cluster (``conftest.pg_server``: the Debian server
+binaries, which `.ci/run` installs); it is skipped only where no PostgreSQL server is
+installed at all.
 """
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,46 +16,17 @@ import pytest
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    bindir = _pg_bin()
-    if bindir is None:
-        pytest.skip("no PostgreSQL server installed (apt-get install postgresql)")
-    # not under pytest's tmp dir: the postgres user must be able to reach the cluster
-    root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
-    data = root / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(root, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U",
-                    "nianbao", "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
-    port = _free_port()
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"),
-                    "-o", f"-h 127.0.0.1 -p {port} -k {root}", "-w", "start"],
-                   check=True, capture_output=True)
-    try:
-        for _ in range(50):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"postgresql+psycopg://nianbao@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the session's throw-away server (``conftest.pg_server``)."""
+    from archive import testdb
+
+    name = f"pg_{uuid.uuid4().hex[:12]}"
+    with testdb.connect(pg_server) as c:
+        c.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    yield pg_server.rsplit("/", 1)[0] + "/" + name
+    with testdb.connect(pg_server) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_archive_on_postgresql(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

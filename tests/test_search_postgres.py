@@ -1,5 +1,7 @@
-"""The portable search (LIKE over the folded texts) on a real PostgreSQL server gives the
-same hits as a substring scan, with the same filters and pages as SQLite."""
+"""PostgreSQL search (pg_trgm for 3+ characters, the character/pair GIN index below) on a
+database made by the migrations alone gives the same hits as a substring scan, with the
+same filters and pages as SQLite. (tests/test_search.py, the Hypothesis oracle included,
+runs on both databases as well.)"""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import pytest
 from test_postgres import pg_url  # noqa: F401  (the throw-away cluster fixture)
 from test_search import scan, seed_text
 
-from archive.search import ScanSearch, get_search
+from archive.search import get_search
+from archive.search_pg import PgSearch
 from archive.store import Archive
 
 
@@ -19,7 +22,7 @@ def test_scan_search_on_postgresql(pg_url: str, tmp_path: Path,  # noqa: F811
     a = Archive(tmp_path / "d")
     a.migrate()
     engine = get_search(a)
-    assert isinstance(engine, ScanSearch)
+    assert isinstance(engine, PgSearch)
     texts = [seed_text(p) for p in ("000", "001", "003", "004")]
     t = seed_text("002")
     texts.append(t[:200] + t[200:].replace("信息公开", "信息\n公 开") + "\n附：100%_完成\\率")

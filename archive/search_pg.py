@@ -1,0 +1,179 @@
+"""PostgreSQL search: ``pg_trgm`` for queries of three or more characters, a GIN index of
+each text's character and character-pair codes for one and two.
+
+The tables and indexes are made by migration 0005 (only on PostgreSQL):
+
+- ``search_text.body`` has a ``gin_trgm_ops`` index. ``body LIKE '%q%'`` reads the
+  candidates off it (texts holding every trigram of the query) and PostgreSQL rechecks each
+  against the text, so the hits are exact. pg_trgm builds trigrams of letters and digits
+  only, as the database's ``LC_CTYPE`` classes them: under the plain ``C`` locale no Chinese
+  character is one and the index finds nothing to narrow by (still exact, but a full scan);
+  ``ensure`` warns then. ``C.UTF-8``, ``en_US.UTF-8``, ``zh_CN.UTF-8`` all work.
+- ``search_grams.grams`` holds, for each text, the code of every distinct character (its
+  code point) and character pair (``1 << 42 | a << 21 | b``), with a GIN index: ``grams @>
+  ARRAY[code]`` is exact for a one- or two-character query, so nothing is rechecked (the
+  SQLite backend's ``search_grams`` holds the same grams as FTS5 tokens).
+
+A query matching most texts costs a trigram index its recheck of every candidate, while a
+walk in ``doc_id`` order finds the first page at once; so a page of hits of three or more
+characters is first looked for among the first ``PROBE`` texts in order, and only if fewer
+matched than the page needs does the index answer (then the query matches under
+``need / PROBE`` of the texts, so there are few candidates to recheck).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from .document import fold
+from .search_scan import Hit, ScanSearch
+
+log = logging.getLogger(__name__)
+
+#: Bump when what the tables hold changes; ``ensure`` then rebuilds them.
+PG_SCHEMA = "pg1"
+#: texts read in ``doc_id`` order before the trigram index is asked for a page of hits
+PROBE = 1000
+_PAIR = 1 << 42
+
+#: the GIN indexes, dropped while ``rebuild`` refills the tables and made again after
+INDEXES = {
+    "ix_search_text_trgm": "CREATE INDEX IF NOT EXISTS ix_search_text_trgm ON search_text "
+                           "USING gin (body gin_trgm_ops)",
+    "ix_search_grams": "CREATE INDEX IF NOT EXISTS ix_search_grams ON search_grams "
+                       "USING gin (grams)",
+}
+
+
+def gram_codes(body: str) -> list[int]:
+    """Every distinct character and character pair of folded text, as integers."""
+    codes = {ord(c) for c in body}
+    codes.update(_PAIR | ord(body[i]) << 21 | ord(body[i + 1]) for i in range(len(body) - 1))
+    return sorted(codes)
+
+
+def _gram_code(q: str) -> int:
+    return ord(q) if len(q) == 1 else _PAIR | ord(q[0]) << 21 | ord(q[1])
+
+
+def _like(q: str) -> str:
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class PgSearch(ScanSearch):
+    """pg_trgm for 3+ characters, the character/pair index below that."""
+
+    def ensure(self) -> None:
+        """The tables come from the migrations; fill them when they are new or outdated."""
+        with self.archive.engine.begin() as c:
+            cur = c.execute(sql("SELECT value FROM search_meta WHERE key = 'schema'")).scalar()
+            sees = c.execute(sql("SELECT cardinality(show_trgm('信息公开'))")).scalar()
+        if not sees:
+            log.warning("pg_trgm 在此数据库的 LC_CTYPE 下不把汉字当作文字，检索仍准确但需全表扫描；"
+                        "请用 C.UTF-8 或 zh_CN.UTF-8 等区域设置创建数据库")
+        if cur != PG_SCHEMA:
+            self.rebuild()
+
+    # ------------------------------------------------ maintenance
+
+    def _remove(self, s: Session | Connection, report_id: int) -> None:
+        s.execute(sql("DELETE FROM search_grams WHERE doc_id IN "
+                      "(SELECT doc_id FROM search_docs WHERE report_id = :r)"), {"r": report_id})
+        super()._remove(s, report_id)
+
+    def _add(self, s: Session | Connection, rows: list[dict[str, Any]],
+             bulk: bool = False) -> None:
+        if not rows:
+            return
+        rows = [{**r, "body": r["body"].replace("\x00", "")} for r in rows]  # text holds no NUL
+        super()._add(s, rows)
+        s.execute(sql("INSERT INTO search_grams (doc_id, grams) VALUES (:d, :g)"),
+                  [{"d": r["doc_id"], "g": gram_codes(r["body"])} for r in rows])
+
+    def _clear(self, c: Connection) -> None:
+        c.execute(sql("TRUNCATE search_grams, search_text, search_docs"))
+
+    def _prepare_rebuild(self, c: Connection) -> None:
+        c.execute(sql("SET LOCAL maintenance_work_mem = '512MB'"))
+        for name in INDEXES:  # filled once at the end: far faster than row by row
+            c.execute(sql(f"DROP INDEX IF EXISTS {name}"))
+
+    def _finish_rebuild(self, c: Connection) -> None:
+        for ddl in INDEXES.values():
+            c.execute(sql(ddl))
+        c.execute(sql("DELETE FROM search_meta WHERE key = 'schema'"))
+        c.execute(sql("INSERT INTO search_meta (key, value) VALUES ('schema', :v)"),
+                  {"v": PG_SCHEMA})
+
+    def rebuild(self) -> int:
+        n = super().rebuild()
+        with self.archive.engine.connect() as c:  # the planner's figures for the new index
+            c.execute(sql("ANALYZE search_docs, search_text, search_grams"))
+            c.commit()
+        return n
+
+    # ------------------------------------------------ queries
+
+    def _match(self, q: str, scan: bool) -> tuple[str, str, str, dict[str, Any]]:
+        if scan:  # an agency's few reports: read them
+            return self._scan_from, "st.body LIKE :like ESCAPE '\\'", "sd.doc_id", {"like": _like(q)}
+        if len(q) >= 3:
+            return "search_text st", "st.body LIKE :like ESCAPE '\\'", "st.doc_id", {"like": _like(q)}
+        return ("search_grams g", "g.grams @> ARRAY[CAST(:g AS BIGINT)]", "g.doc_id",
+                {"g": _gram_code(q)})
+
+    def search(self, query: str, *, agency: str | None = None, year: int | None = None,
+               template: str | None = None, has_errors: bool | None = None,
+               limit: int | None = 50, offset: int = 0) -> list[Hit]:
+        q = fold(query)
+        if not q or "\x00" in q:  # PostgreSQL text never holds a NUL
+            return []
+        offset = max(0, offset)
+        stmt, params, order = self._select(q, None, agency, year, template, has_errors)
+        with self.archive.Session() as s:
+            ids: list[int] | None = None
+            if limit and len(q) >= 3 and not agency:
+                ids = self._probe(s, q, limit + offset, year, template, has_errors)
+            if ids is None:
+                if len(q) >= 3 and not agency:
+                    # the trigram index, whatever the planner guesses of a long pattern; not
+                    # the primary key's order either: that walk would recheck every text
+                    s.execute(sql("SET LOCAL enable_seqscan = off"))
+                    stmt += f" ORDER BY {order} + 0"
+                else:
+                    stmt += f" ORDER BY {order}"
+                if limit:
+                    stmt += " LIMIT :need"
+                    params["need"] = limit + offset
+                ids = [r[0] for r in s.execute(sql(stmt), params)]
+            ids = ids[offset:offset + limit] if limit else ids[offset:]
+            return self._hits(s, ids, q)
+
+    def _probe(self, s: Session, q: str, need: int, year: int | None, template: str | None,
+               has_errors: bool | None) -> list[int] | None:
+        """The first ``need`` hits if the first ``PROBE`` texts in order hold them."""
+        joins, where, params = self._filters("search_text st", "st.doc_id", None, year,
+                                             template, has_errors)
+        cond = f" WHERE {' AND '.join(where)}" if where else ""
+        ids = [r[0] for r in s.execute(sql(
+            f"SELECT p.doc_id FROM (SELECT st.doc_id, st.body FROM search_text st{joins}{cond} "
+            "ORDER BY st.doc_id LIMIT :probe) p WHERE p.body LIKE :like ESCAPE '\\' "
+            "ORDER BY p.doc_id LIMIT :need"),
+            {**params, "probe": PROBE, "like": _like(q), "need": need})]
+        return ids if len(ids) >= need else None
+
+    def count(self, query: str, *, agency: str | None = None, year: int | None = None,
+              template: str | None = None, has_errors: bool | None = None) -> int:
+        q = fold(query)
+        if not q or "\x00" in q:
+            return 0
+        stmt, params, _ = self._select(q, "COUNT(*)", agency, year, template, has_errors)
+        with self.archive.Session() as s:
+            if len(q) >= 3 and not agency:
+                s.execute(sql("SET LOCAL enable_seqscan = off"))
+            return int(s.execute(sql(stmt), params).scalar() or 0)
