@@ -170,13 +170,3 @@ def test_a_shared_column_is_evidence_only_for_the_agencies_it_lists(tmp_path: Pa
         missing = {a["agency_id"] for a in check["opened"] if a["kind"] == "REPORT_MISSING"}
         assert "x-da" not in missing  # its reports may sit in another column
         assert portal.agencies[0][0] in missing  # the column lists its reports: evidence
-
-        # the office registers that column as the agency's own: now the night is evidence
-        stored = {a["id"]: a for a in json.loads(
-            nianbao(data, "registry", "list", "--json").stdout)["agencies"]}
-        entries[-1]["column"] = stored[portal.agencies[0][0]]["column"]
-        reg.write_text(yaml.safe_dump({"agencies": entries}, allow_unicode=True), "utf-8")
-        rc, out, stderr = crawl(data, reg)
-        assert rc == 0 and out["portals"][0]["outcome"] == "ok", out
-        check = json.loads(nianbao(data, "check", "--json").stdout)
-        assert "x-da" in {a["agency_id"] for a in check["opened"] if a["kind"] == "REPORT_MISSING"}
