@@ -24,6 +24,13 @@ def agency_json(a: Agency) -> dict[str, Any]:
             "region": a.region, "level": a.level}
 
 
+def store_entry(agency: Agency, entry: dict[str, Any]) -> None:
+    """A column the registry names is the agency's own, not a walk's find: the night that
+    reads it is evidence for the agency even when it lists none of its reports yet."""
+    if entry.get("column"):
+        agency.column_path = None
+
+
 @main.command()
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="YAML 注册表：其中的机关先存入数据目录（按 id 新增或更新）")
@@ -43,7 +50,7 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
             sys.exit(2)
         with a.Session.begin() as s:
             for entry in entries:
-                a.upsert_agency(s, entry)
+                store_entry(a.upsert_agency(s, entry), entry)
         err(f"注册表：已存入 {len(entries)} 个机关")
         if not ids:
             ids = [e["id"] for e in entries]
@@ -150,7 +157,7 @@ def registry_add(ctx: Ctx, agency_id: str, name: str, kind: str, portal: str,
     a = ctx.archive
     with a.Session.begin() as s:
         existed = s.get(Agency, agency_id) is not None
-        a.upsert_agency(s, entry)
+        store_entry(a.upsert_agency(s, entry), entry)
     err(f"{'已更新' if existed else '已添加'}机关 {agency_id}（{name}）")
 
 

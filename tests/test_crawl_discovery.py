@@ -3,8 +3,8 @@ on a night that did not read the column.
 
 Every simulator profile puts its column 1–3 clicks from the root, behind hubs named in
 varied ways (words only in ``@title``, ``img@alt`` or nested ``<em>``; a menu written by
-``document.write``; the column only in a 信息公开目录 tree; a home page that only
-redirects). What users rely on: every report is still found, discovery costs at most 25
+``document.write``; the column only in a 信息公开目录 tree shown in an ``<iframe>``; a
+home page that only redirects). What users rely on: every report is still found, discovery costs at most 25
 requests per portal on the first night and none on a quiet second night, the column and
 the way to it are remembered and shown; and when discovery is made to fail — a
 redirect-only home leading nowhere, no link, the walk's budget run out, a decoy column —
@@ -170,3 +170,13 @@ def test_a_shared_column_is_evidence_only_for_the_agencies_it_lists(tmp_path: Pa
         missing = {a["agency_id"] for a in check["opened"] if a["kind"] == "REPORT_MISSING"}
         assert "x-da" not in missing  # its reports may sit in another column
         assert portal.agencies[0][0] in missing  # the column lists its reports: evidence
+
+        # the office registers that column as the agency's own: now the night is evidence
+        stored = {a["id"]: a for a in json.loads(
+            nianbao(data, "registry", "list", "--json").stdout)["agencies"]}
+        entries[-1]["column"] = stored[portal.agencies[0][0]]["column"]
+        reg.write_text(yaml.safe_dump({"agencies": entries}, allow_unicode=True), "utf-8")
+        rc, out, stderr = crawl(data, reg)
+        assert rc == 0 and out["portals"][0]["outcome"] == "ok", out
+        check = json.loads(nianbao(data, "check", "--json").stdout)
+        assert "x-da" in {a["agency_id"] for a in check["opened"] if a["kind"] == "REPORT_MISSING"}

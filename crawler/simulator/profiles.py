@@ -51,11 +51,12 @@ HUB_STYLES: list[list[Hub]] = [
     # 首页 → 政务公开 (an image: alt only) → 年报
     [Hub("/zwgk/index.html", "政务公开",
          "<a href=\"/zwgk/index.html\"><img src=\"/img/zwgk.png\" alt=\"政务公开\"></a>")],
-    # 首页 → 政府信息公开 → 信息公开目录, the column only a node of its tree
+    # 首页 → 政府信息公开 → 信息公开目录 (an <iframe> of that page), the column only a
+    # node of its tree
     [Hub("/zfxxgk/index.html", "政府信息公开",
          "<a href=\"/zfxxgk/index.html\"><em>政府</em><span>信息公开</span></a>"),
-     Hub("/gkml/index.html", "信息公开目录", "<a href=\"/gkml/index.html\">政府信息公开目录</a>",
-         tree=True)],
+     Hub("/gkml/index.html", "信息公开目录", "<iframe src=\"/gkml/index.html\" title=\"政府信息公开"
+         "目录\" width=\"100%\" height=\"600\" frameborder=\"0\"></iframe>", tree=True)],
     # 首页 (its menu written by document.write) → 政务公开专栏 → 年报
     [Hub("/zt/zwgkzl/index.html", "政务公开专栏",
          "<a href=\"/zt/zwgkzl/index.html\">政务公开专栏</a>")],

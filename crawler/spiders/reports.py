@@ -116,8 +116,11 @@ class ReportsSpider(scrapy.Spider):
             ps = self.portals.get(key)
             if ps is None:
                 ps = self.portals[key] = PortalState(key, a.portal, [])
+            # a column the walk found ends its remembered path; any other was registered
+            path = a.column_path or []
+            walked = bool(path) and path[-1][0] == a.column
             ps.agencies.append(AgencyInfo(a.id, a.name, a.column,
-                                          registered=bool(a.column and not a.column_path)))
+                                          registered=bool(a.column) and not walked))
             if a.column and not ps.column:
                 ps.column = a.column
                 if netloc(a.column) in twins(key):  # the scheme it answered on last time
