@@ -54,18 +54,32 @@ discovery_budget = 20
 # the User-Agent of every request: visible ASCII only (RFC 9110), with a URL where the
 # portal's webmaster finds who crawls; unset, it names site_url
 # user_agent = "Mozilla/5.0 (compatible; nianbao/0.1; +https://nianbao.example.gov.cn/)"
+
+# What reading one file may cost. The command line (parse, ingest, crawl, daemon) reads
+# every file in a child process: past these limits the file is archived all the same and
+# marked unparseable with the reason, never a report version.
+# memory of the child process, MB (its address space may grow to this over its start)
+parse_memory_mb = 512
+# seconds one file may take to extract and parse
+parse_seconds = 120
+# a DOCX may inflate to this many MB in all (counted while inflating, not taken from
+# the zip's headers; more is a zip bomb)
+docx_unzipped_mb = 200
+# the XML of a DOCX, all parts together, MB (parsed, it takes about 20 times as much memory)
+docx_xml_mb = 16
 """
 
 LIST_KEYS = {"alert_recipients"}
 BOOL_KEYS = {"smtp_starttls", "smtp_ssl", "copy_agencies", "allow_private"}
 INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb",
-            "discovery_budget"}
-FLOAT_KEYS = {"download_delay"}
+            "discovery_budget", "parse_memory_mb", "docx_unzipped_mb", "docx_xml_mb"}
+FLOAT_KEYS = {"download_delay", "parse_seconds"}
 KNOWN_KEYS = {
     "database_url", "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
     "smtp_ssl", "smtp_cafile", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
     "timezone", "misfire_grace_seconds", "download_delay", "page_budget", "max_file_mb",
     "discovery_budget", "user_agent", "allow_private",
+    "parse_memory_mb", "parse_seconds", "docx_unzipped_mb", "docx_xml_mb",
 }
 
 

@@ -10,17 +10,25 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from .document import Document, ExtractionError, Paragraph, Table
 
 #: Files larger than this are archived but not parsed.
 MAX_PARSE_BYTES = 64 * 1024 * 1024
-#: A DOCX whose parts inflate beyond this is treated as a zip bomb.
+#: A DOCX whose parts inflate beyond this is treated as a zip bomb (counted while
+#: inflating, never taken from the zip's headers); ``docx_unzipped_mb`` in nianbao.toml.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+#: The XML of a DOCX (all its parts together) is parsed into a tree of about twenty
+#: times its size, so it is capped; ``docx_xml_mb`` in nianbao.toml.
+MAX_XML_BYTES = 16 * 1024 * 1024
+#: At most this many members in a DOCX (a real one has a few dozen).
+MAX_ZIP_MEMBERS = 5000
 
 IMAGE_MAGIC = {
     b"\x89PNG": "PNG 图片",
@@ -53,8 +61,11 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def extract(data: bytes, *, content_type: str | None = None) -> Document:
-    """Extract a document from bytes; raises ExtractionError with a reason on failure."""
+def extract(data: bytes, *, content_type: str | None = None,
+            max_unzipped: int = MAX_UNZIPPED_BYTES, max_xml: int = MAX_XML_BYTES) -> Document:
+    """Extract a document from bytes; raises ExtractionError with a reason on failure.
+
+    ``max_unzipped`` and ``max_xml`` bound what a DOCX may inflate to (bytes)."""
     if len(data) > MAX_PARSE_BYTES:
         raise ExtractionError(
             f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_PARSE_BYTES // 1048576} MB），"
@@ -73,7 +84,7 @@ def extract(data: bytes, *, content_type: str | None = None) -> Document:
 
         doc = extract_pdf(data)
     elif kind == "docx":
-        doc = extract_docx(data)
+        doc = extract_docx(data, max_unzipped=max_unzipped, max_xml=max_xml)
     elif kind == "ole":
         doc = extract_ole(data)
     elif kind == "html":
@@ -117,11 +128,42 @@ _MD_RULE = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 _MD_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__")
 
 
+#: bytes that do not occur in text (all C0 controls but tab, newlines and form feed; DEL)
+_CONTROL_BYTES = bytes([*range(0, 9), 0x0B, *range(0x0E, 0x20), 0x7F])
+#: share of control bytes, or of bytes no Chinese encoding reads, that makes a file "not text"
+MAX_BAD_SHARE = 0.01
+
+
+def _text_of(data: bytes) -> str:
+    """The text of a file that sniffed as text, or ExtractionError when it is not text:
+    random bytes (a .pdf/.docx/.doc that is none of them), binary data, or bytes that
+    neither UTF-8 nor GB18030 reads, beyond a stray damaged character or two."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    sample = data[: 1 << 20]
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if control > max(2, MAX_BAD_SHARE * len(sample)):
+        raise ExtractionError(
+            f"文件内容是二进制数据（{control * 100 / len(sample):.0f}% 为控制字符），不是 PDF、"
+            "DOCX、DOC/WPS、网页或文本文档；可能是损坏或伪装的附件，请核对原链接")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    bad = min(data.decode(enc, errors="replace").count("\ufffd") for enc in ("utf-8", "gb18030"))
+    if bad > max(8, MAX_BAD_SHARE * len(data) / 2):
+        raise ExtractionError(
+            f"文本中有 {bad} 处字节无法按 UTF-8 或 GB18030 解码，不像文本文档；"
+            "可能是损坏或伪装的附件，请核对原文件格式")
+    return decode_text(data)
+
+
 def extract_text(data: bytes) -> Document:
     """Plain text and markdown: tab-separated lines are table rows (cells unreliable),
     pipe-table lines (what OCR and converters print) rows with exact cells, the rest
     paragraphs, without markdown's heading and emphasis marks."""
-    text = decode_text(data)
+    text = _text_of(data)
     doc = Document(meta={"format": "text"})
     table: Table | None = None
     for line in text.splitlines():
@@ -142,29 +184,125 @@ def extract_text(data: bytes) -> Document:
     return doc
 
 
-def _check_zip(data: bytes) -> zipfile.ZipFile:
+_KEPT = (".xml", ".rels")
+_INFLATE_IN = 1 << 16
+_INFLATE_OUT = 1 << 20
+
+
+def _inflate(buf: bytes, info: zipfile.ZipInfo, room: int, cap: int | None,
+             limits: tuple[int, int] = (MAX_UNZIPPED_BYTES, MAX_XML_BYTES)) -> bytes:
+    """One member's bytes, inflated here in bounded steps and counted as they come out:
+    the sizes and CRC in the zip's headers are checked against what was inflated, never
+    trusted beforehand. ``room``: bytes this member may still inflate to before the whole
+    package counts as a bomb; ``cap``: what the member may inflate to when it is kept
+    (XML); other members are counted and dropped. ``limits`` (package, XML) for messages."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise ExtractionError("DOCX 文件已加密，无法读取；请向发布单位索取未加密版本")
+    off = info.header_offset
+    if buf[off : off + 4] != b"PK\x03\x04":
+        raise ExtractionError(f"DOCX 文件已损坏（{name} 的文件头缺失）；请重新下载原文件")
+    n, m = struct.unpack_from("<HH", buf, off + 26)
+    start = off + 30 + n + m
+    comp = memoryview(buf)[start : start + info.compress_size]
+    keep = cap is not None
+    parts: list[bytes] = []
+    total = crc = 0
+
+    def take(chunk: bytes) -> None:
+        nonlocal total, crc
+        total += len(chunk)
+        if total > room:
+            raise ExtractionError(
+                f"DOCX 解压后超过 {limits[0] // 1048576} MB 上限"
+                f"（{name} 的文件头声明 {info.file_size} 字节，实际解压已超过 "
+                f"{total // 1048576} MB，压缩包炸弹？），拒绝解析；原文件已存档，请人工核查")
+        if cap is not None and total > cap:
+            raise ExtractionError(
+                f"DOCX 中的 XML 超过 {limits[1] // 1048576} MB 上限（{name}），不像正常的年度报告，"
+                "拒绝解析以免耗尽内存；原文件已存档，请人工核查（上限见 nianbao.toml 的 docx_xml_mb）")
+        crc = zlib.crc32(chunk, crc)
+        if keep:
+            parts.append(chunk)
+
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(comp), _INFLATE_OUT):
+            take(bytes(comp[i : i + _INFLATE_OUT]))
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        d = zlib.decompressobj(-15)
+        pos, pending = 0, b""
+        while not d.eof:
+            if not pending and pos < len(comp):
+                pending, pos = bytes(comp[pos : pos + _INFLATE_IN]), pos + _INFLATE_IN
+            try:
+                chunk = d.decompress(pending, _INFLATE_OUT)
+            except zlib.error as e:
+                raise ExtractionError(f"DOCX 文件已损坏（{name}: {e}）；请重新下载原文件") from e
+            pending = d.unconsumed_tail
+            if not chunk and not pending and pos >= len(comp):
+                break
+            take(chunk)
+        if not d.eof:
+            raise ExtractionError(f"DOCX 文件已损坏（{name} 被截断）；请重新下载原文件")
+    else:
+        raise ExtractionError(f"DOCX 中 {name} 使用了不支持的压缩方式（{info.compress_type}）；"
+                              "请用 Word/WPS 另存后再导入")
+    if total != info.file_size:
+        raise ExtractionError(
+            f"DOCX 中 {name} 的文件头声明 {info.file_size} 字节，实际解压得到 {total} 字节"
+            "（文件头不实，疑似压缩包炸弹），拒绝解析；原文件已存档，请人工核查")
+    if crc != info.CRC:
+        raise ExtractionError(f"DOCX 文件已损坏（{name} 校验和不符）；请重新下载原文件")
+    return b"".join(parts)
+
+
+def _safe_docx(data: bytes, max_unzipped: int = MAX_UNZIPPED_BYTES,
+               max_xml: int = MAX_XML_BYTES) -> bytes:
+    """The DOCX re-packed uncompressed from what was inflated here within the limits:
+    its XML and relationships, other parts (images, embedded objects) emptied, so the
+    reader never inflates anything itself. Every over-limit or lying member is an
+    ExtractionError."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, struct.error, OSError) as e:
         raise ExtractionError(f"DOCX 文件已损坏（{e}）；请重新下载原文件") from e
-    total = sum(i.file_size for i in zf.infolist())
-    if total > MAX_UNZIPPED_BYTES:
-        raise ExtractionError(
-            f"DOCX 解压后达 {total / 1048576:.0f} MB（压缩包炸弹？），拒绝解析；请人工核查"
-        )
-    return zf
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ExtractionError(f"DOCX 中有 {len(infos)} 个部件（正常的文档只有几十个），拒绝解析；"
+                              "请人工核查")
+    inflated = xml = 0
+    seen: set[str] = set()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as clean:
+        for info in infos:
+            if info.is_dir() or info.filename in seen:
+                continue
+            seen.add(info.filename)
+            kept = info.filename.lower().endswith(_KEPT)
+            part = _inflate(data, info, max_unzipped - inflated,
+                            max_xml - xml if kept else None, (max_unzipped, max_xml))
+            inflated += info.file_size
+            xml += len(part)
+            clean.writestr(info.filename, part)
+    return out.getvalue()
 
 
-def extract_docx(data: bytes) -> Document:
-    """DOCX body in order, tables as native grids (merged cells repeat their text)."""
-    _check_zip(data)
+def extract_docx(data: bytes, *, max_unzipped: int = MAX_UNZIPPED_BYTES,
+                 max_xml: int = MAX_XML_BYTES) -> Document:
+    """DOCX body in order, tables as native grids (merged cells repeat their text).
+
+    The reader gets the package as :func:`_safe_docx` re-packed it, never the file."""
+    package = _safe_docx(data, max_unzipped, max_xml)
     try:
         import docx
         from docx.text.paragraph import Paragraph as DocxParagraph
 
-        d = docx.Document(io.BytesIO(data))
+        d = docx.Document(io.BytesIO(package))
+    except (MemoryError, RecursionError):
+        raise
     except Exception as e:  # python-docx raises many kinds on damaged files
         raise ExtractionError(f"DOCX 文件无法打开（{type(e).__name__}: {e}）；请重新下载原文件") from e
+    del package
     doc = Document(meta={"format": "docx"})
     core = d.core_properties
     if core.title:

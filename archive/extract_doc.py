@@ -126,6 +126,17 @@ def _piece_text(word: bytes, table: bytes, fc_clx: int, lcb_clx: int, data: byte
 
 
 def read_word_binary(data: bytes) -> Document:
+    """Text and table rows of a DOC/WPS file; a damaged file of any kind (olefile and
+    struct raise ValueError, IndexError, … on hostile bytes) is an ExtractionError."""
+    try:
+        return _read_word_binary(data)
+    except (ExtractionError, MemoryError, RecursionError):
+        raise
+    except Exception as e:  # noqa: BLE001 - olefile raises many kinds on damaged files
+        raise ExtractionError(f"DOC/WPS 文件已损坏（{type(e).__name__}: {e}）；请重新下载原文件") from e
+
+
+def _read_word_binary(data: bytes) -> Document:
     import olefile
 
     try:

@@ -23,10 +23,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from . import budget as budgets
 from .blobs import BlobStore
+from .budget import Budget, Unreadable, read_report
 from .config import Settings, load_settings
-from .document import ExtractionError, fold
-from .extract import extract, sniff
+from .document import fold
+from .extract import sniff
 from .models import (
     Agency,
     Blob,
@@ -39,7 +41,6 @@ from .models import (
     Source,
     utcnow,
 )
-from .parse import parse_document
 from .record import Record, iter_cells
 from .validate import Context, validate
 
@@ -47,13 +48,18 @@ from .validate import Context, validate
 @dataclass
 class IngestResult:
     sha256: str
-    status: str  # new | new_version | unchanged | unparseable | not_report
+    #: new | new_version | unchanged | unparseable | not_report | agency_conflict (the
+    #: file's own text names another registered agency than the one it was filed under;
+    #: only with ``strict_agency``)
+    status: str
     fetch_id: int
     report_id: int | None = None
     version_id: int | None = None
     error: str | None = None
     record: Record | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: the traceback behind ``error`` when a parser failed unexpectedly (for ``--debug``)
+    detail: str | None = None
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -68,9 +74,15 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 class Archive:
-    def __init__(self, data_dir: Path, settings: Settings | None = None):
+    def __init__(self, data_dir: Path, settings: Settings | None = None,
+                 isolate: bool | None = None):
         self.data_dir = Path(data_dir)
         self.settings = settings or load_settings(self.data_dir)
+        #: what reading one file may cost (``nianbao.toml``)
+        self.budget = Budget.from_settings(self.settings)
+        #: read files in a budgeted child process; unset, as the process's entry point
+        #: chose (``archive.budget.ISOLATE``: the command line does, library use does not)
+        self.isolate = isolate
         self.blobs = BlobStore(self.data_dir / "blobs")
         url = self.settings.database_url
         self.engine = create_engine(url, future=True)
@@ -167,9 +179,20 @@ class Archive:
         extra_files: list[tuple[str | None, bytes, str]] | None = None,
         create_agency: bool = True,
         unreadable: str | None = None,
+        strict_agency: bool = False,
     ) -> IngestResult:
         """Archive one file and, unless ``unreadable`` already says why it cannot stand for
-        the report (e.g. a detail page whose only attachment is a dead link), parse it."""
+        the report (e.g. a detail page whose only attachment is a dead link), parse it.
+
+        Reading goes through :func:`archive.budget.read_report`, the one error path: any
+        failure is stored as the fetch's reason (status ``unparseable``), never raised.
+        ``strict_agency``: ``agency`` must be registered (ValueError otherwise), and a file
+        whose own text names another registered agency is stored as ``agency_conflict``
+        instead of being filed under either."""
+        if strict_agency and agency:
+            with self.Session() as s:
+                if self.registered_agency(s, agency) is None:
+                    raise ValueError(f"未登记的机关：{agency}")
         sha = self.blobs.put(data)
         now = fetched_at or utcnow()
         with self.Session.begin() as s:
@@ -180,22 +203,64 @@ class Archive:
             s.add(fetch)
             s.flush()
             fetch_id = fetch.id
+        with self.Session() as s:
+            given = self._given(s, agency, strict_agency)
+            given_name = given.name if given else agency
         try:
             if unreadable:
-                raise ExtractionError(unreadable)
-            doc = extract(data, content_type=content_type)
-        except Exception as e:  # a parser bug must not stop a crawl either; record it
-            why = str(e) if isinstance(e, ExtractionError) else \
-                f"解析器内部错误（{type(e).__name__}: {e}）；请把该文件报告给开发者"
-            res = self._mark(fetch_id, sha, "unparseable", why)
+                raise Unreadable(unreadable)
+            isolate = budgets.ISOLATE if self.isolate is None else self.isolate
+            doc, rec = read_report(data, content_type=content_type, filed_year=year,
+                                   agency=given_name, budget=self.budget, isolate=isolate)
+        except Unreadable as e:  # a hostile file or a parser bug must not stop a crawl
+            res = self._mark(fetch_id, sha, "unparseable", e.reason)
+            res.detail = e.detail
             res.report_id = self._acknowledge(agency, year, posted_on, now)
             return res
+        # storing is the archive's business, not the file's: a failure there (disk, database)
+        # rolls the transaction back and is raised, never stored as the file's reason
+        return self._store(data, sha, fetch_id, now, doc, rec, url=url, agency=agency,
+                           year=year, posted_on=posted_on, role=role,
+                           extra_files=extra_files, create_agency=create_agency,
+                           strict_agency=strict_agency)
+
+    def registered_agency(self, s: Session, agency: str) -> Agency | None:
+        """The agency ``agency`` names exactly: its id, or its name (folded)."""
+        found = s.get(Agency, agency)
+        if found is not None:
+            return found
+        name = fold(agency)
+        return next((a for a in s.scalars(select(Agency)) if fold(a.name) == name), None)
+
+    def _given(self, s: Session, agency: str | None, strict: bool) -> Agency | None:
+        """The agency a file is filed under: by id, else (not strict) a name it contains."""
+        if not agency:
+            return None
+        if strict:
+            return self.registered_agency(s, agency)
+        return s.get(Agency, agency) or self.match_agency(s, agency)
+
+    def _store(self, data: bytes, sha: str, fetch_id: int, now: dt.datetime, doc: Any,
+               rec: Record, *, url: str | None, agency: str | None, year: int | None,
+               posted_on: dt.date | None, role: str,
+               extra_files: list[tuple[str | None, bytes, str]] | None,
+               create_agency: bool, strict_agency: bool) -> IngestResult:
+        """The parsed file as a report version (one transaction)."""
         with self.Session.begin() as s:
-            given = s.get(Agency, agency) if agency else None
-            if agency and given is None:
-                given = self.match_agency(s, agency)
-            rec = parse_document(doc, filed_year=year,
-                                 agency=given.name if given else agency)
+            given = self._given(s, agency, strict_agency)
+            named = rec["agency"] if rec["agency"] and given and rec["agency"] != given.name \
+                else None
+            other = self.match_agency(s, named) if named else None
+            if strict_agency and given is not None and other is not None \
+                    and other.id != given.id:
+                f = s.get(Fetch, fetch_id)
+                assert f is not None
+                f.parse_status = "agency_conflict"
+                f.parse_error = (f"文件正文写明的机关是“{other.name}”（{other.id}），"
+                                 f"与指定的 --agency “{given.name}”（{given.id}）不符，未存档为"
+                                 "任何一方的年报；请核对后用正确的 --agency 重新导入")
+                return IngestResult(sha, "agency_conflict", fetch_id, error=f.parse_error,
+                                    record=rec)
             ag = given or self.match_agency(s, rec["agency"] or rec["title"])
             if ag is None and create_agency and (rec["agency"] or agency):
                 name = rec["agency"] or agency or ""

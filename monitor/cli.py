@@ -29,8 +29,9 @@ def err(msg: str) -> None:
 
 
 class Ctx:
-    def __init__(self, data_dir: str | None):
+    def __init__(self, data_dir: str | None, debug: bool = False):
         self.data_dir = resolve_data_dir(data_dir)
+        self.debug = debug
         self._archive: Archive | None = None
 
     @property
@@ -47,7 +48,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 
 class _Main(click.Group):
-    """The command group: a bad setting anywhere is a message and exit 2, not a traceback."""
+    """The command group: a bad setting anywhere is a message and exit 2, not a traceback;
+    any other unexpected exception is one line on stderr and exit 1 (``--debug`` shows the
+    traceback instead)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -55,15 +58,35 @@ class _Main(click.Group):
         except ConfigError as e:
             err(f"配置错误：{e}")
             sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:  # noqa: BLE001 - the one error path of the command line
+            if isinstance(ctx.obj, Ctx) and ctx.obj.debug:
+                raise
+            err(f"nianbao 内部错误（{type(e).__name__}: {e}）；加 --debug 查看详情，"
+                "并请把它报告给开发者")
+            sys.exit(1)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", envvar=None, default=None,
               help="数据目录（默认 $NIANBAO_HOME 或 ./nianbao-data）")
+@click.option("--debug", is_flag=True, help="出错时显示详细的调用栈（traceback）")
 @click.pass_context
-def main(click_ctx: click.Context, data_dir: str | None) -> None:
+def main(click_ctx: click.Context, data_dir: str | None, debug: bool) -> None:
     """nianbao 年报 — 政府信息公开工作年度报告的采集、存档、校验、提醒与检索。"""
-    click_ctx.obj = Ctx(data_dir)
+    from archive import budget
+
+    budget.ISOLATE = True  # every file this process reads is read under the budget
+    click_ctx.obj = Ctx(data_dir, debug)
+
+
+def report_unreadable(ctx: Ctx, file: Path | str, status: str, reason: str | None,
+                      detail: str | None = None) -> None:
+    """One line per file that could not be read; its traceback under ``--debug``."""
+    err(f"{file}: {status}: {reason}")
+    if ctx.debug and detail:
+        err(detail.rstrip())
 
 
 @main.command()
@@ -89,20 +112,27 @@ def init(ctx: Ctx) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="print the record as JSON")
 @click.option("--year", type=int, default=None, help="the year the file is filed under")
-def parse(file: Path, as_json: bool, year: int | None) -> None:
-    """Parse one file (any format) and print its record, without touching the database."""
-    from archive.document import ExtractionError
-    from archive.extract import extract
-    from archive.parse import parse_document
+@pass_ctx
+def parse(ctx: Ctx, file: Path, as_json: bool, year: int | None) -> None:
+    """Parse one file (any format) and print its record, without touching the database.
+
+    Exit 2 when the file cannot be read as a report (the reason on stderr)."""
+    from archive.budget import Budget, Unreadable, describe, read_report
+    from archive.config import load_settings
     from archive.validate import Context, validate
 
+    budget = Budget.from_settings(load_settings(ctx.data_dir))
     try:
-        doc = extract(file.read_bytes())
-    except ExtractionError as e:
-        err(f"{file}: 无法解析：{e}")
+        _, rec = read_report(file.read_bytes(), filed_year=year, budget=budget, isolate=True)
+        validate(rec, Context(filed_year=year))
+    except Unreadable as e:
+        report_unreadable(ctx, file, "无法解析", e.reason, e.detail)
         sys.exit(2)
-    rec = parse_document(doc, filed_year=year)
-    validate(rec, Context(filed_year=year))
+    except Exception as e:  # noqa: BLE001 - a validator bug: the same one error path
+        import traceback
+
+        report_unreadable(ctx, file, "无法解析", describe(e, budget), traceback.format_exc())
+        sys.exit(2)
     if as_json:
         emit(rec)
         return
@@ -141,18 +171,28 @@ def render_record(rec: dict[str, Any]) -> str:
 @pass_ctx
 def ingest(ctx: Ctx, files: tuple[Path, ...], agency: str | None, year: int | None,
            url: str | None, as_json: bool) -> None:
-    """Archive local files, parse, validate, store."""
+    """Archive local files, parse, validate, store.
+
+    ``--agency`` must name a registered agency (exit 2 otherwise); a file whose own text
+    names another registered agency is reported (``agency_conflict``), not filed."""
     a = ctx.archive
+    if agency:
+        with a.Session() as s:
+            if a.registered_agency(s, agency) is None:
+                err(f"未登记的机关：{agency}；请先用 nianbao registry add 添加，"
+                    "或用 nianbao registry list 查看已登记机关的 id 和名称")
+                sys.exit(2)
     results = []
     bad = 0
     for f in files:
-        r = a.ingest(f.read_bytes(), url=url, agency=agency, year=year, role="attachment")
+        r = a.ingest(f.read_bytes(), url=url, agency=agency, year=year, role="attachment",
+                     strict_agency=True)
         results.append({"file": str(f), "sha256": r.sha256, "status": r.status,
                         "report_id": r.report_id, "error": r.error,
                         "findings": [x["code"] for x in r.findings]})
-        if r.status in ("unparseable", "not_report"):
+        if r.status in ("unparseable", "not_report", "agency_conflict"):
             bad += 1
-            err(f"{f}: {r.status}: {r.error}")
+            report_unreadable(ctx, f, r.status, r.error, r.detail)
         else:
             err(f"{f}: {r.status} (report {r.report_id}, {len(r.findings)} findings)")
     if as_json:
