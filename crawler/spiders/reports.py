@@ -307,8 +307,6 @@ class ReportsSpider(scrapy.Spider):
             if kind in ("detail", "file", "copy"):
                 ps.present.add(request.meta.get("page_url", url))
 
-    # ------------------------------------------------------------ pages
-
     # ------------------------------------------------------------ discovery
 
     def start_walk(self, ps: PortalState) -> Request | None:
@@ -369,6 +367,8 @@ class ReportsSpider(scrapy.Spider):
             w.note(c)
             w.push(c.url, c.score, depth + 1, c.column, [*trail, [response.url, c.words]])
         yield self.walk_next(ps)
+
+    # ------------------------------------------------------------ pages
 
     def parse_listing(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
         first = response.meta["kind"] == "column"
