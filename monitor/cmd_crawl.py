@@ -20,8 +20,7 @@ OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法�
 def agency_json(a: Agency) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "kind": a.kind, "portal": a.portal, "column": a.column,
             "column_path": a.column_path, "emails": list(a.emails or []),
-            "deadline": a.deadline, "since": a.since,
-            "region": a.region, "level": a.level}
+            "deadline": a.deadline, "since": a.since, "region": a.region, "level": a.level}
 
 
 def store_entry(agency: Agency, entry: dict[str, Any]) -> None:

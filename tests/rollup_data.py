@@ -4,6 +4,10 @@ and one agency outside 宁夏/中卫市 (so ``--region`` has something to leave 
 
 from __future__ import annotations
 
+import csv
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +59,86 @@ def build(data_dir: Path) -> Archive:
             assert set(errors) == ({"T3_BALANCE"} if (e["id"], year) == (INVALID, 2024) else set()), \
                 (e["id"], year, errors)
     return a
+
+
+# ------------------------------------------------------------------ what the tests compare
+
+
+def nianbao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
+                          capture_output=True, text=True)
+
+
+def dumps(data: Path) -> dict[str, Any]:
+    """What the other commands print: the registry, the reports, the exported cells."""
+    return {
+        "agencies": json.loads(nianbao(data, "registry", "list", "--json").stdout)["agencies"],
+        "reports": json.loads(nianbao(data, "reports", "--json").stdout)["reports"],
+        "cells": json.loads(nianbao(data, "export", "--format", "json").stdout)["cells"],
+    }
+
+
+def expected_totals(dumps: dict[str, Any], year: int, region: str | None) -> dict[str, int]:
+    """Σ over ``export --format json`` cells of the reports ``reports --json`` shows
+    without errors, of the agencies ``registry list --json`` places in ``region``:
+    the roll-up's totals computed without ``archive.rollup``."""
+    inside = {a["id"] for a in dumps["agencies"]
+              if region is None or (a["region"] or "") == region
+              or (a["region"] or "").startswith(region + "/")}
+    clean = {(r["agency_id"], r["year"]) for r in dumps["reports"]
+             if r["versions"] and r["errors"] == 0 and r["template"] in ("gov2019", "gov2021")}
+    out: dict[str, int] = {}
+    for c in dumps["cells"]:
+        if c["agency_id"] not in inside or (c["agency_id"], c["year"]) not in clean \
+                or c["year"] != year or c["cell"].startswith("legacy_stats"):
+            continue
+        v = c["value"] if c["value"] is not None else c["yuan"]
+        out[c["cell"]] = out.get(c["cell"], 0) + (v or 0)
+    return out
+
+
+def libreoffice_csv(xlsx: Path, outdir: Path, sheets: list[str]) -> dict[str, list[list[str]]]:
+    """Every sheet of ``xlsx`` as LibreOffice headless recalculates and prints it (CSV)."""
+    profile = outdir / "lo-profile"  # its own profile: no clash with another soffice
+    p = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", str(outdir), str(xlsx)], capture_output=True, text=True, timeout=240)
+    assert p.returncode == 0, p.stdout + p.stderr
+    out = {}
+    for name in sheets:
+        f = outdir / f"{xlsx.stem}-{name}.csv"
+        assert f.exists(), (p.stdout, p.stderr, sorted(x.name for x in outdir.iterdir()))
+        out[name] = list(csv.reader(f.open(encoding="utf-8")))
+    return out
+
+
+def number(text: str) -> float | None:
+    """A number as LibreOffice prints it (``1122``, ``43.79%``, ``506 元``); None if blank."""
+    text = text.strip().replace(",", "").replace(" 元", "")
+    if not text:
+        return None
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    return float(text)
+
+
+def check_workbook_against_rollup(xlsx: Path, outdir: Path, r: dict[str, Any]) -> None:
+    """LibreOffice's recalculation of the workbook gives ``r``'s totals and rates."""
+    from monitor.workbook import SUMMARY, T2, T3, T4, official_paths, table_columns
+
+    sheets = libreoffice_csv(xlsx, outdir, [SUMMARY, T2, T3, T4])
+    cols = table_columns(set(r["totals"]) or official_paths(r["year"]))
+    for name in (T2, T3, T4):
+        total = next(row for row in sheets[name] if row and row[0] == "合计")
+        for j, (path, _, _) in enumerate(cols[name]):
+            assert number(total[3 + j]) == r["totals"].get(path, 0), (name, path, total[3 + j])
+    rows = {row[0]: row for row in sheets[SUMMARY] if row}
+    for rate in r["rates"].values():
+        got = number(rows[rate["label"]][1])
+        if rate["value"] is None:
+            assert got is None, rate["label"]
+        else:
+            assert got is not None and abs(got - rate["value"]) < 1e-6, (rate["label"], got)
+    assert number(rows["应发布年报的机关"][1]) == r["agencies"]["expected"]
+    assert number(rows["已汇总的机关"][1]) == r["agencies"]["included"]

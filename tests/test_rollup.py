@@ -6,25 +6,28 @@ README formulas; change on last year; rankings; ``--region`` below a region."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import rollup_data
-from rollup_data import INVALID, LATE, MISSING, REGION, UNREADABLE, YEAR
+from rollup_data import (
+    INVALID,
+    LATE,
+    MISSING,
+    REGION,
+    UNREADABLE,
+    YEAR,
+    expected_totals,
+    nianbao,
+)
 
 from archive.store import Archive
 
 
-def nianbao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def data(tmp_path_factory: pytest.TempPathFactory, database: str) -> Path:
+    """The region, once per database the suite runs on (``database``: conftest.py)."""
     d = tmp_path_factory.mktemp("rollup") / "data"
     rollup_data.build(d)
     return d
@@ -39,30 +42,7 @@ def rollup_json(data: Path, *args: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def dumps(data: Path) -> dict[str, Any]:
-    """What the other commands print: the registry, the reports, the exported cells."""
-    return {
-        "agencies": json.loads(nianbao(data, "registry", "list", "--json").stdout)["agencies"],
-        "reports": json.loads(nianbao(data, "reports", "--json").stdout)["reports"],
-        "cells": json.loads(nianbao(data, "export", "--format", "json").stdout)["cells"],
-    }
-
-
-def expected_totals(dumps: dict[str, Any], year: int, region: str | None) -> dict[str, int]:
-    """Σ over ``export --format json`` cells of the reports ``reports --json`` shows
-    without errors, of the agencies ``registry list --json`` places in ``region``."""
-    inside = {a["id"] for a in dumps["agencies"]
-              if region is None or (a["region"] or "") == region
-              or (a["region"] or "").startswith(region + "/")}
-    clean = {(r["agency_id"], r["year"]) for r in dumps["reports"]
-             if r["versions"] and r["errors"] == 0 and r["template"] in ("gov2019", "gov2021")}
-    out: dict[str, int] = {}
-    for c in dumps["cells"]:
-        if c["agency_id"] not in inside or (c["agency_id"], c["year"]) not in clean \
-                or c["year"] != year or c["cell"].startswith("legacy_stats"):
-            continue
-        v = c["value"] if c["value"] is not None else c["yuan"]
-        out[c["cell"]] = out.get(c["cell"], 0) + (v or 0)
-    return out
+    return rollup_data.dumps(data)
 
 
 @pytest.mark.parametrize("region", [REGION, None, "宁夏/中卫市/沙坡头区"])

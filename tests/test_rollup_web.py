@@ -29,7 +29,7 @@ from monitor.web import create_app
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+def archive(tmp_path_factory: pytest.TempPathFactory, database: str) -> Archive:
     return rollup_data.build(tmp_path_factory.mktemp("rollupweb") / "data")
 
 

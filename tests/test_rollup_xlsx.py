@@ -5,29 +5,30 @@ gives)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 import rollup_data
-from rollup_data import INVALID, MISSING, REGION, UNREADABLE, YEAR
+from rollup_data import (
+    INVALID,
+    MISSING,
+    REGION,
+    UNREADABLE,
+    YEAR,
+    check_workbook_against_rollup,
+    nianbao,
+)
 
 from monitor.workbook import FINDINGS, LEFT, SUMMARY, T2, T3, T4, table_columns
 
 
-def nianbao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+def made(tmp_path_factory: pytest.TempPathFactory,
+         database: str) -> tuple[Path, Path, dict[str, Any]]:
     """(data dir, workbook, rollup --json) of 宁夏/中卫市 2024."""
     tmp = tmp_path_factory.mktemp("xlsx")
     data = tmp / "data"
@@ -88,46 +89,13 @@ def test_workbook_reads_back_with_the_rollups_numbers(
     assert (INVALID, "T3_BALANCE", "错误") in codes
 
 
-def _number(text: str) -> float | None:
-    text = text.strip().replace(",", "").replace(" 元", "")
-    if not text:
-        return None
-    if text.endswith("%"):
-        return float(text[:-1]) / 100
-    return float(text)
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice, Debian package libreoffice-calc) not installed")
 @pytest.mark.timeout(300)
 def test_libreoffice_recalculates_the_same_totals(
         made: tuple[Path, Path, dict[str, Any]], tmp_path: Path) -> None:
     _, out, r = made
-    profile = tmp_path / "lo-profile"  # its own profile: no clash with another soffice
-    p = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-         "--outdir", str(tmp_path), str(out)], capture_output=True, text=True, timeout=240)
-    assert p.returncode == 0, p.stdout + p.stderr
-    sheets = {}
-    for name in (SUMMARY, T2, T3, T4):
-        f = tmp_path / f"{out.stem}-{name}.csv"
-        assert f.exists(), (p.stdout, p.stderr, sorted(x.name for x in tmp_path.iterdir()))
-        sheets[name] = list(csv.reader(f.open(encoding="utf-8")))
-    cols = table_columns(set(r["totals"]))
-    for name in (T2, T3, T4):
-        total = next(row for row in sheets[name] if row and row[0] == "合计")
-        for j, (path, _, _) in enumerate(cols[name]):
-            assert _number(total[3 + j]) == r["totals"][path], (name, path, total[3 + j])
-    rows = {row[0]: row for row in sheets[SUMMARY] if row}
-    for rate in r["rates"].values():
-        got = _number(rows[rate["label"]][1])
-        if rate["value"] is None:
-            assert got is None
-        else:
-            assert got == pytest.approx(rate["value"], abs=1e-6), rate["label"]
-    assert _number(rows["应发布年报的机关"][1]) == r["agencies"]["expected"]
-    assert _number(rows["已汇总的机关"][1]) == r["agencies"]["included"]
+    check_workbook_against_rollup(out, tmp_path, r)
 
 
 def test_export_options(made: tuple[Path, Path, dict[str, Any]], tmp_path: Path) -> None:

@@ -43,6 +43,8 @@ class AgencyPlan:
     edit: int | None = None  # year edited in place after the first crawl
     delete: int | None = None  # year deleted after the first crawl
     seed: bool = False  # one of the five seed agencies
+    region: str | None = None  # registry region, for the roll-up (宁夏/凤川市/云泉县)
+    level: str | None = None
 
 
 @dataclass
@@ -83,7 +85,8 @@ class Scenario:
         for p, plan in zip(farm.portals, self.portals, strict=True):
             for a in plan.agencies:
                 out.append({"id": a.id, "name": a.name, "kind": a.kind, "portal": p.root,
-                            "emails": list(a.emails), "since": a.since, "demo": True})
+                            "emails": list(a.emails), "since": a.since, "demo": True,
+                            "region": a.region, "level": a.level})
         return out
 
 
@@ -97,11 +100,17 @@ def scenario(today: dt.date) -> Scenario:
         e = seeds[aid]
         return AgencyPlan(aid, e["name"], e.get("kind", "department"),
                           min(int(e.get("since") or first), y), list(e.get("emails") or []),
-                          seed=True, **kw)
+                          seed=True, region=e.get("region"), level=e.get("level"), **kw)
+
+    #: the fictional cities and counties, placed in 宁夏 for the roll-up
+    places = {"fc": ("宁夏/凤川市", "市级"), "yq": ("宁夏/凤川市/云泉县", "县级"),
+              "ap": ("宁夏/安平市", "市级"), "hs": ("宁夏/河山市", "市级"),
+              "dl": ("宁夏/德林市", "市级"), "xh": ("宁夏/德林市/兴和县", "县级")}
 
     def fic(aid: str, name: str, kind: str = "department", **kw: Any) -> AgencyPlan:
+        region, level = places[aid.split("-", 1)[0]]
         return AgencyPlan(f"demo-{aid}", name, kind, first, [f"{aid}@demo.example.gov.cn"],
-                          **kw)
+                          region=region, level=level, **kw)
 
     portals = [
         PortalPlan("trs_classic", [seed("nx-jgsw", edit=y - 1)]),
