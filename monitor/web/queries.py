@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from archive.models import Agency, Alert, Blob, Fetch, Report, ReportFile, ReportVersion
 from archive.record import iter_cells
-from monitor.kinds import ALERT_KINDS, ALERT_LABELS
 from archive.store import Archive
+from monitor.kinds import ALERT_KINDS, ALERT_LABELS
 
 #: dashboard states, in the order a cell's colour is chosen (first present wins)
 STATES: dict[str, str] = {
