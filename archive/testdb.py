@@ -59,8 +59,8 @@ def create(server: str, name: str, template: str = TEMPLATE) -> None:
             try:
                 c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
                 return
-            except psycopg.errors.DuplicateDatabase:
-                return  # a twin process of the same test made it first
+            except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                return  # a twin process of the same test made it first (or is making it)
             except psycopg.errors.ObjectInUse:  # the template is being copied right now
                 time.sleep(0.05 * (attempt + 1))
         raise RuntimeError(f"could not create test database {name}")

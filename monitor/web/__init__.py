@@ -8,7 +8,7 @@ pages need no login; given a token they demand it (query ``?token=``, header
 
 Hostile input gets a 4xx, never a 500: a path or query carrying control characters or
 overlong values is refused with 400 before any view runs; integers in paths are bounded
-by the converter (``<int:…>`` past 64 bits is 404), integers in queries are validated and
+by the converter (``<int:…>`` past 32 bits is 404), integers in queries are validated and
 clamped by the views (``views.int_arg``); templates build links from the views' own
 validated values, never from ``request.args``, and never absolute (no ``Host`` header in
 a link).
@@ -41,13 +41,14 @@ log = logging.getLogger(__name__)
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:…>`` that stops at what a database integer holds: a larger number in a path
-    does not match the route (404) instead of overflowing in SQLite or PostgreSQL."""
+    """``<int:…>`` that stops at what the models' INTEGER columns hold (32 bits on
+    PostgreSQL): a larger number in a path does not match the route (404) instead of
+    overflowing in SQLite or PostgreSQL."""
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
                  max: int | None = None, signed: bool = False) -> None:
         super().__init__(map, fixed_digits, 0 if min is None else min,
-                         2**63 - 1 if max is None else max, signed)
+                         2**31 - 1 if max is None else max, signed)
 
 
 def hostile(value: str, allow_whitespace: bool = True) -> bool:

@@ -33,8 +33,9 @@ API_LIMIT = 10_000
 MAX_PAGE = 100_000
 #: years a report can be about (``?year=`` outside is a 400)
 YEARS = (1900, 2999)
-#: a version number, an alert id: what a database integer holds
-MAX_ID = 2**63 - 1
+#: a version number, an alert id: what the models' INTEGER columns hold on every database
+#: (32 bits on PostgreSQL)
+MAX_ID = 2**31 - 1
 #: longest search phrase (folded); longer is a 400
 MAX_QUERY = 500
 _INT = re.compile(r"[+-]?[0-9]{1,40}")
