@@ -409,6 +409,16 @@ def extract_ole(data: bytes) -> Document:
     return _convert_with_libreoffice(data)
 
 
+def _lift_memory_limit() -> None:
+    """LibreOffice maps gigabytes of address space it never touches: the parse budget's
+    RLIMIT_AS (meant for our own reading) would stop it before it starts. It runs in its
+    own process under its own timeout."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def _converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -423,7 +433,7 @@ def _convert_with_libreoffice(data: bytes) -> Document:
             subprocess.run(
                 [converter, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
                  "--convert-to", "docx", "--outdir", tmp, str(src)],
-                check=True, capture_output=True, timeout=120,
+                check=True, capture_output=True, timeout=120, preexec_fn=_lift_memory_limit,
             )
         except (subprocess.SubprocessError, OSError) as e:
             raise ExtractionError(f"DOC/WPS 文件无法读取，LibreOffice 转换也失败（{e}）") from e
