@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
 
 from .record import iter_cells
 from .registry import in_region, normalise_region
@@ -107,7 +108,7 @@ def load(archive: Any, region: str | None = None, years: Iterable[int] | None = 
     archived for or ``through``; ``years`` narrows the years."""
     from monitor.deadlines import agency_due, posting_date  # the monitor owns deadlines
 
-    from .models import Agency, Report
+    from .models import Agency, Report, ReportVersion
 
     wanted = set(years) if years is not None else None
     out: list[AgencyYear] = []
@@ -116,7 +117,10 @@ def load(archive: Any, region: str | None = None, years: Iterable[int] | None = 
                     if in_region(a.region, region)]
         reports: dict[tuple[str, int], Any] = {}
         ids = [a.id for a in agencies]
-        for r in s.scalars(select(Report).where(Report.agency_id.in_(ids))):
+        q = (select(Report).where(Report.agency_id.in_(ids))
+             .options(selectinload(Report.versions).options(
+                 defer(ReportVersion.text), selectinload(ReportVersion.findings))))
+        for r in s.scalars(q):
             reports[(r.agency_id, r.year)] = r
         last = max([y for _, y in reports] + list(wanted or [])
                    + ([through] if through else []), default=None)
