@@ -3,8 +3,9 @@ out and why, the change on last year, and rankings (``nianbao rollup``, the 汇�
 Excel workbook).
 
 :func:`load` reads what the archive holds about the agencies of a region (one
-:class:`AgencyYear` per agency and year); everything else here is a pure function of
-those facts, so the command line, the web page and the workbook compute the same numbers.
+:class:`AgencyYear` per agency and year; the deadline rules come from the caller, see
+``monitor/rollup.py``); everything else here is a pure function of those facts, so the
+command line, the web page and the workbook compute the same numbers.
 
 Cells are keyed exactly as ``nianbao export`` keys them (``applications.granted.total``);
 an amount cell (采购金额, 收费金额) counts in 元 (its ``yuan``). A blank cell counts as 0, as
@@ -15,7 +16,7 @@ in every arithmetic rule of ``report-schema.md``. The rates are defined in READM
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,13 +102,14 @@ def record_cells(record: dict[str, Any]) -> dict[str, int | float | None]:
 # ------------------------------------------------------------------ reading the archive
 
 
-def load(archive: Any, region: str | None = None, years: Iterable[int] | None = None,
-         through: int | None = None) -> list[AgencyYear]:
+def load(archive: Any, region: str | None = None, *,
+         due: Callable[[Any, int], dt.date], posted: Callable[[Any], dt.date | None],
+         years: Iterable[int] | None = None, through: int | None = None) -> list[AgencyYear]:
     """Every registered agency in ``region`` (all when None), for each year it was expected
     to report (from its ``since``) or did report, up to the latest year anything was
-    archived for or ``through``; ``years`` narrows the years."""
-    from monitor.deadlines import agency_due, posting_date  # the monitor owns deadlines
-
+    archived for or ``through``; ``years`` narrows the years. ``due(agency, year)`` is the
+    deadline and ``posted(report)`` the date a report counts as published: the monitor's
+    rules (``monitor.deadlines``; ``monitor.rollup`` passes them)."""
     from .models import Agency, Report, ReportVersion
 
     wanted = set(years) if years is not None else None
@@ -134,11 +136,11 @@ def load(archive: Any, region: str | None = None, years: Iterable[int] | None = 
                     continue
                 fact = AgencyYear(agency_id=a.id, agency=a.name, kind=a.kind or "department",
                                   region=a.region, level=a.level, year=year,
-                                  due=agency_due(a, year), status="missing",
+                                  due=due(a, year), status="missing",
                                   reason=LEFT_OUT["missing"])
                 r = reports.get((a.id, year))
                 if r is not None:
-                    _fill(fact, r, posting_date(r)[0])
+                    _fill(fact, r, posted(r))
                 out.append(fact)
     return out
 
@@ -314,8 +316,3 @@ def rollup(facts: list[AgencyYear], year: int, region: str | None = None) -> dic
         "per_agency": [agency_row(f) for f in cur],
         "history": history,
     }
-
-
-def region_rollup(archive: Any, year: int, region: str | None = None) -> dict[str, Any]:
-    """:func:`rollup` of what the archive holds (every year, for the history)."""
-    return rollup(load(archive, region, through=year), year, region)

@@ -46,7 +46,7 @@ def known_region(ctx: Ctx, region: str | None) -> None:
 def rollup(ctx: Ctx, region: str | None, year: int, as_json: bool) -> None:
     """A region's year: sums of 表二/表三/表四, the rates, agencies left out and why,
     change on last year, rankings."""
-    from archive.rollup import region_rollup
+    from monitor.rollup import region_rollup
 
     known_region(ctx, region)
     r = region_rollup(ctx.archive, year, region)

@@ -307,9 +307,9 @@ def _head_at(ws: Worksheet, row: int, values: list[str]) -> None:
 
 def write(archive: Any, year: int, region: str | None, out: Path) -> dict[str, Any]:
     """Write the workbook to ``out``; returns the roll-up it shows."""
-    from archive.rollup import load
+    from monitor.rollup import facts as load_facts
 
-    facts = load(archive, region, through=year)
+    facts = load_facts(archive, region, through=year)
     wb = build(facts, year, region)
     wb.save(out)
     return rollup(facts, year, region)

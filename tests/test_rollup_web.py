@@ -23,8 +23,9 @@ from rollup_data import INVALID, MISSING, REGION, UNREADABLE, YEAR
 from test_web import build_archive
 from test_web_browser import browser, free_port, page  # noqa: F401 - fixtures
 
-from archive.rollup import RATES, region_rollup
+from archive.rollup import RATES
 from archive.store import Archive
+from monitor.rollup import region_rollup
 from monitor.web import create_app
 
 

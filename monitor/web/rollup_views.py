@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from archive.models import Agency
 from archive.registry import normalise_region
-from archive.rollup import RATES, load, rollup
+from archive.rollup import RATES, rollup
+from monitor.rollup import facts as load_facts
 
 from .rollup_chart import bars_svg, rate_svg
 from .views import YEARS, data, int_arg
@@ -52,7 +53,7 @@ def _args() -> tuple[str | None, int, list[str], list[int]]:
 
 def _rollup() -> tuple[dict[str, Any], list[str], list[int], list[Any]]:
     region, year, regions, years = _args()
-    facts = load(data().archive, region, through=year)
+    facts = load_facts(data().archive, region, through=year)
     return rollup(facts, year, region), regions, years, facts
 
 
