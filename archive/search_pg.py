@@ -16,14 +16,17 @@ The tables and indexes are made by migration 0005 (only on PostgreSQL):
 
 A query matching most texts costs a trigram index its recheck of every candidate, while a
 walk in ``doc_id`` order finds the first page at once; so a page of hits of three or more
-characters is first looked for among the first ``PROBE`` texts in order, and only if fewer
-matched than the page needs does the index answer (then the query matches under
-``need / PROBE`` of the texts, so there are few candidates to recheck).
+characters is first looked for among the first ``PROBE`` texts in order (about
+sqrt(page x texts): 1,600 of 50,000), and only if fewer matched than the page needs does
+the index answer (then the query matches under ``need / PROBE`` of the texts, so there
+are few candidates to recheck). ``count`` rechecks every candidate: a phrase in most of
+50,000 texts takes about half a second to count.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -37,8 +40,10 @@ log = logging.getLogger(__name__)
 
 #: Bump when what the tables hold changes; ``ensure`` then rebuilds them.
 PG_SCHEMA = "pg1"
-#: texts read in ``doc_id`` order before the trigram index is asked for a page of hits
-PROBE = 1000
+#: texts read in ``doc_id`` order before the trigram index is asked for a page of hits;
+#: None: sqrt(need x texts), where the worst cases of the two ways cost the same (a query
+#: just too rare for the probe has about that many candidates to recheck)
+PROBE: int | None = None
 _PAIR = 1 << 42
 
 #: the GIN indexes, dropped while ``rebuild`` refills the tables and made again after
@@ -146,6 +151,8 @@ class PgSearch(ScanSearch):
                     s.execute(sql("SET LOCAL enable_seqscan = off"))
                     stmt += f" ORDER BY {order} + 0"
                 else:
+                    if len(q) < 3 and not agency:
+                        self._bitmap(s)
                     stmt += f" ORDER BY {order}"
                 if limit:
                     stmt += " LIMIT :need"
@@ -157,6 +164,11 @@ class PgSearch(ScanSearch):
     def _probe(self, s: Session, q: str, need: int, year: int | None, template: str | None,
                has_errors: bool | None) -> list[int] | None:
         """The first ``need`` hits if the first ``PROBE`` texts in order hold them."""
+        probe = PROBE
+        if probe is None:
+            texts = s.execute(sql("SELECT reltuples FROM pg_class WHERE relname = 'search_text'"
+                                  )).scalar() or 0
+            probe = max(200, int(math.sqrt(need * max(0.0, float(texts)))))
         joins, where, params = self._filters("search_text st", "st.doc_id", None, year,
                                              template, has_errors)
         cond = f" WHERE {' AND '.join(where)}" if where else ""
@@ -164,7 +176,7 @@ class PgSearch(ScanSearch):
             f"SELECT p.doc_id FROM (SELECT st.doc_id, st.body FROM search_text st{joins}{cond} "
             "ORDER BY st.doc_id LIMIT :probe) p WHERE p.body LIKE :like ESCAPE '\\' "
             "ORDER BY p.doc_id LIMIT :need"),
-            {**params, "probe": PROBE, "like": _like(q), "need": need})]
+            {**params, "probe": probe, "like": _like(q), "need": need})]
         return ids if len(ids) >= need else None
 
     def count(self, query: str, *, agency: str | None = None, year: int | None = None,
@@ -176,4 +188,13 @@ class PgSearch(ScanSearch):
         with self.archive.Session() as s:
             if len(q) >= 3 and not agency:
                 s.execute(sql("SET LOCAL enable_seqscan = off"))
+            elif not agency:
+                self._bitmap(s)
             return int(s.execute(sql(stmt), params).scalar() or 0)
+
+    @staticmethod
+    def _bitmap(s: Session) -> None:
+        """The grams index, exact, read as a bitmap: the planner would rather walk the
+        table testing each text's array, which it must fetch whole (tens of KB) to test."""
+        s.execute(sql("SET LOCAL enable_seqscan = off"))
+        s.execute(sql("SET LOCAL enable_indexscan = off"))
