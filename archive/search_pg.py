@@ -14,19 +14,19 @@ The tables and indexes are made by migration 0005 (only on PostgreSQL):
   ARRAY[code]`` is exact for a one- or two-character query, so nothing is rechecked (the
   SQLite backend's ``search_grams`` holds the same grams as FTS5 tokens).
 
-A query matching most texts costs a trigram index its recheck of every candidate, while a
-walk in ``doc_id`` order finds the first page at once; so a page of hits of three or more
-characters is first looked for among the first ``PROBE`` texts in order (about
-sqrt(page x texts): 1,600 of 50,000), and only if fewer matched than the page needs does
-the index answer (then the query matches under ``need / PROBE`` of the texts, so there
-are few candidates to recheck). ``count`` rechecks every candidate: a phrase in most of
-50,000 texts takes about half a second to count.
+A page of hits of three or more characters (newest first) is read in ``doc_id`` order off
+the grams index: the texts holding every character pair of the query, exact and without
+reading a text, sorted, then each rechecked for the whole phrase until the page is full.
+A phrase in most texts fills it from the first few; the trigram index, whose candidates
+must all be rechecked before the first can be returned (and which splits words at
+punctuation, so 件、信息 has tens of thousands), would read thousands. ``count`` and lists
+without a limit use ``LIKE`` and the trigram index; a phrase in most of 50,000 texts takes
+about half a second to count.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -40,10 +40,6 @@ log = logging.getLogger(__name__)
 
 #: Bump when what the tables hold changes; ``ensure`` then rebuilds them.
 PG_SCHEMA = "pg1"
-#: texts read in ``doc_id`` order before the trigram index is asked for a page of hits;
-#: None: sqrt(need x texts), where the worst cases of the two ways cost the same (a query
-#: just too rare for the probe has about that many candidates to recheck)
-PROBE: int | None = None
 _PAIR = 1 << 42
 
 #: the GIN indexes, dropped while ``rebuild`` refills the tables and made again after
@@ -141,19 +137,15 @@ class PgSearch(ScanSearch):
         offset = max(0, offset)
         stmt, params, order = self._select(q, None, agency, year, template, has_errors)
         with self.archive.Session() as s:
-            ids: list[int] | None = None
             if limit and len(q) >= 3 and not agency:
-                ids = self._probe(s, q, limit + offset, year, template, has_errors)
-            if ids is None:
+                ids = self._page(s, q, limit + offset, year, template, has_errors)
+            else:
                 if len(q) >= 3 and not agency:
-                    # the trigram index, whatever the planner guesses of a long pattern; not
-                    # the primary key's order either: that walk would recheck every text
+                    # the trigram index, whatever the planner guesses of a long pattern
                     s.execute(sql("SET LOCAL enable_seqscan = off"))
-                    stmt += f" ORDER BY {order} + 0"
-                else:
-                    if len(q) < 3 and not agency:
-                        self._bitmap(s)
-                    stmt += f" ORDER BY {order}"
+                elif not agency:
+                    self._bitmap(s)
+                stmt += f" ORDER BY {order}"
                 if limit:
                     stmt += " LIMIT :need"
                     params["need"] = limit + offset
@@ -161,23 +153,20 @@ class PgSearch(ScanSearch):
             ids = ids[offset:offset + limit] if limit else ids[offset:]
             return self._hits(s, ids, q)
 
-    def _probe(self, s: Session, q: str, need: int, year: int | None, template: str | None,
-               has_errors: bool | None) -> list[int] | None:
-        """The first ``need`` hits if the first ``PROBE`` texts in order hold them."""
-        probe = PROBE
-        if probe is None:
-            texts = s.execute(sql("SELECT reltuples FROM pg_class WHERE relname = 'search_text'"
-                                  )).scalar() or 0
-            probe = max(200, int(math.sqrt(need * max(0.0, float(texts)))))
-        joins, where, params = self._filters("search_text st", "st.doc_id", None, year,
+    def _page(self, s: Session, q: str, need: int, year: int | None, template: str | None,
+              has_errors: bool | None) -> list[int]:
+        """The first ``need`` hits: the texts holding every pair of the query, in order,
+        each rechecked for the phrase until there are enough."""
+        joins, where, params = self._filters("search_grams g", "g.doc_id", None, year,
                                              template, has_errors)
-        cond = f" WHERE {' AND '.join(where)}" if where else ""
-        ids = [r[0] for r in s.execute(sql(
-            f"SELECT p.doc_id FROM (SELECT st.doc_id, st.body FROM search_text st{joins}{cond} "
-            "ORDER BY st.doc_id LIMIT :probe) p WHERE p.body LIKE :like ESCAPE '\\' "
-            "ORDER BY p.doc_id LIMIT :need"),
-            {**params, "probe": probe, "like": _like(q), "need": need})]
-        return ids if len(ids) >= need else None
+        pairs = sorted({_gram_code(q[i:i + 2]) for i in range(len(q) - 1)})
+        cond = " AND ".join(["g.grams @> CAST(:pairs AS BIGINT[])", *where])
+        self._bitmap(s)
+        return [r[0] for r in s.execute(sql(
+            f"SELECT c.doc_id FROM (SELECT g.doc_id FROM search_grams g{joins} WHERE {cond} "
+            "ORDER BY g.doc_id OFFSET 0) c WHERE (SELECT st.body LIKE :like ESCAPE '\\' "
+            "FROM search_text st WHERE st.doc_id = c.doc_id) LIMIT :need"),
+            {**params, "pairs": pairs, "like": _like(q), "need": need})]
 
     def count(self, query: str, *, agency: str | None = None, year: int | None = None,
               template: str | None = None, has_errors: bool | None = None) -> int:
