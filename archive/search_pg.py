@@ -137,6 +137,8 @@ class PgSearch(ScanSearch):
         offset = max(0, offset)
         stmt, params, order = self._select(q, None, agency, year, template, has_errors)
         with self.archive.Session() as s:
+            if agency:
+                self._few(s)
             if limit and len(q) >= 3 and not agency:
                 ids = self._page(s, q, limit + offset, year, template, has_errors)
             else:
@@ -175,11 +177,20 @@ class PgSearch(ScanSearch):
             return 0
         stmt, params, _ = self._select(q, "COUNT(*)", agency, year, template, has_errors)
         with self.archive.Session() as s:
-            if len(q) >= 3 and not agency:
+            if agency:
+                self._few(s)
+            elif len(q) >= 3:
                 s.execute(sql("SET LOCAL enable_seqscan = off"))
-            elif not agency:
+            else:
                 self._bitmap(s)
             return int(s.execute(sql(stmt), params).scalar() or 0)
+
+    @staticmethod
+    def _few(s: Session) -> None:
+        """An agency's few reports, found by their keys and each read: the planner would
+        rather ask the trigram index and recheck thousands of other agencies' texts."""
+        s.execute(sql("SET LOCAL enable_seqscan = off"))
+        s.execute(sql("SET LOCAL enable_bitmapscan = off"))
 
     @staticmethod
     def _bitmap(s: Session) -> None:

@@ -30,9 +30,11 @@ import pytest
 
 os.environ.setdefault("NIANBAO_ALLOW_PRIVATE", "1")
 
-#: the suites run on both databases (module names)
+#: the suites run on both databases (module names). Not test_demo: it passes on PostgreSQL
+#: (``--database postgresql``) but is two minutes of crawling simulated portals, and the
+#: README's one test command must stay well inside CI's 20 minutes
 PG_MODULES = {
-    "test_alert_kinds", "test_archive", "test_demo", "test_findings", "test_monitor_alerts",
+    "test_alert_kinds", "test_archive", "test_findings", "test_monitor_alerts",
     "test_monitor_daemon", "test_monitor_mail", "test_races", "test_rollup", "test_search",
     "test_web", "test_web_browser", "test_web_hostile",
 }
