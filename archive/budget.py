@@ -25,7 +25,7 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .document import Document, ExtractionError, fold
+from .document import Document, ExtractionError, Table, fold
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -95,6 +95,20 @@ def check_is_report(doc: Document, rec: Record) -> None:
         "也没有统计表），未作为年报存档；请核对原链接或文件")
 
 
+def _without_nul(doc: Document) -> Document:
+    """NUL characters dropped before parsing: PostgreSQL text cannot hold one (the insert
+    failed), no report means one, and SQLite stores the same text."""
+    if "\x00" not in doc.text() and not any("\x00" in v for v in doc.meta.values()):
+        return doc
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            b.rows = [[c.replace("\x00", "") for c in row] for row in b.rows]
+        else:
+            b.text = b.text.replace("\x00", "")
+    doc.meta = {k: v.replace("\x00", "") for k, v in doc.meta.items()}
+    return doc
+
+
 def _read(data: bytes, content_type: str | None, filed_year: int | None,
           agency: str | None, budget: Budget) -> tuple[Document, Record]:
     from .extract import extract
@@ -104,7 +118,7 @@ def _read(data: bytes, content_type: str | None, filed_year: int | None,
         doc = extract(data, content_type=content_type,
                       max_unzipped=budget.unzipped_mb * 1048576,
                       max_xml=budget.xml_mb * 1048576)
-        rec = parse_document(doc, filed_year=filed_year, agency=agency)
+        rec = parse_document(_without_nul(doc), filed_year=filed_year, agency=agency)
         check_is_report(doc, rec)
     except Exception as e:  # noqa: BLE001 - the one error path: every failure is a reason
         raise Unreadable(describe(e, budget), traceback.format_exc()) from None

@@ -234,3 +234,18 @@ def test_an_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
         heads = set(ScriptDirectory.from_config(cfg).get_heads())  # the newest migrations
         assert {v for (v,) in conn.execute(text("SELECT version_num FROM alembic_version"))} \
             == heads
+
+
+def test_nul_characters_are_dropped(archive: Archive) -> None:
+    """A text with NUL characters archives on both databases (PostgreSQL text cannot hold
+    one: the insert failed) and reads as if they were not there."""
+    data = seed_bytes("003").replace("一、总体情况".encode(), "一、总体\x00情况\x00".encode())
+    r = archive.ingest(data)
+    assert r.status == "new", r.error
+    (rep,) = archive.reports()
+    with archive.Session() as s:
+        text = s.get(ReportVersion, r.version_id).text  # type: ignore[union-attr]
+    assert "\x00" not in text and "一、总体情况" in text
+    from archive.search import get_search
+
+    assert [h.report_id for h in get_search(archive).search("总体情况")] == [rep["id"]]
