@@ -191,6 +191,11 @@ def test_pager_configuration_objects() -> None:
     assert pager_pages("<script>var cfg = {quickMode: '动静结合', prepage: 15};</script>",
                        col) == ([], 1, None)  # no count: probe index_1, index_2, …
     assert pager_pages("<p>maxStaticIndex outside a script</p>", col) is None
+    bare = "<script>var pager = {pageCount: 3, pageSize: 10, current: 1};</script>"
+    assert pager_pages(bare, col) == ([f"http://gov.example/zfxxgk/nb/index_{k}.html"
+                                       for k in (1, 2)], None, None)
+    shown = Selector(text=bare + '<a href="list_2.html">下一页</a>')
+    assert parse_listing(b"", shown.get(), col, shown, True).adapter == "generic"
     sel = Selector(text=real + '<a href="./202401/t1.html">某局2023年政府信息公开工作年度报告</a>')
     lst = parse_listing(b"", sel.get(), col, sel, True)
     assert lst.adapter == "pager_config" and len(lst.items) == 1

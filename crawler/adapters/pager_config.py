@@ -1,7 +1,8 @@
 """Pagers configured by an object in a script rather than a ``createPageHTML`` call: TRS's
 newer list model (``listModel({quickMode: "动静结合", maxStaticIndex: 7, pagebar:
-{prepage: 10, recordCount: '213', pgCountMode: "recordCount"}})``) and its kin naming
-``pageCount``/``totalPage``.
+{prepage: 10, recordCount: '213', pgCountMode: "recordCount"}})``), and any script naming
+``pageCount``/``totalPage`` or a record count with a page size (``recordCount``,
+``prepage``/``pageSize``) where the page shows no pager links of its own.
 
 The static pages ``index_1 … index_{maxStaticIndex}`` (0-based like TRS: ``index_1`` is
 page 2) are read up to the page count the object implies (record count / page size).
@@ -20,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from ..pages import links
-from .base import Follow, Listing, items_from_links, register, year_subcolumns
+from .base import Follow, Listing, items_from_links, next_links, register, year_subcolumns
 
 #: pages tried one after another when the pager gives no count
 PROBE_MAX = 50
@@ -38,10 +39,10 @@ def pager_pages(text: str, url: str) -> tuple[list[str], int | None, str | None]
     cannot be read whole or None) of a column's first page, or None if it has no pager
     configuration object."""
     scripts = " ".join(re.findall(r"<script[^>]*>(.*?)</script>", text, re.S | re.I))
-    if not _CONFIG.search(scripts):
-        return None
     static, records = _STATIC.search(scripts), _RECORDS.search(scripts)
     size, pages = _SIZE.search(scripts), _PAGES.search(scripts)
+    if not _CONFIG.search(scripts) and not (pages or (records and size)):
+        return None
     count: int | None = None
     if pages:
         count = int(pages.group(1))
@@ -66,17 +67,20 @@ def _stem(url: str) -> tuple[str, str]:
 
 
 def detect(text: str, url: str) -> bool:
-    return bool(_CONFIG.search(text))
+    return bool(_CONFIG.search(text) or _PAGES.search(text)
+                or (_RECORDS.search(text) and _SIZE.search(text)))
 
 
 def parse(body: bytes, text: str, url: str, sel: Selector, first: bool) -> Listing | None:
     got = pager_pages(text, url)
     if got is None:
         return None
+    ls = links(sel, url)
+    if not _CONFIG.search(text) and next_links(ls, url):
+        return None  # a bare count beside a visible pager: the pager's links say more
     pages, probe, why = got
     if not first and not probe:
         pages = []  # only the first page enumerates
-    ls = links(sel, url)
     lst = Listing("pager_config", items_from_links(ls), incomplete=why if first else None)
     lst.follows = [Follow(p, adapter="pager_config", state={"required": True}) for p in pages]
     if first and probe:
