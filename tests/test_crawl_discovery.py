@@ -99,8 +99,10 @@ def test_every_way_to_the_column_is_walked_and_remembered(tmp_path: Path) -> Non
         deep = [e.status for e in farm.log if e.host == probed.host and "/index_" in e.path]
         pages = -(-len(probed.items(probed.column, None)) // probed.per_page)  # type: ignore[attr-defined]
         assert len(deep) == pages and deep.count(200) == pages  # every page, then one stub
-        api = [e for e in farm.log if e.host == farm.portals[8].host and "/api/" in e.path]
-        assert len(api) == -(-(len(farm.portals[8].live()) + len(farm.portals[8].noise)) // 3)
+        for p in (farm.portals[8], farm.portals[11]):  # GET with a query; POST with a form
+            api = [e for e in farm.log if e.host == p.host and "/api/" in e.path]
+            assert len(api) == -(-(len(p.live()) + len(p.noise)) // 3)
+            assert {e.method for e in api} == ({"POST"} if p.posts else {"GET"})  # type: ignore[attr-defined]
 
         stored = {a["id"]: a for a in json.loads(
             nianbao(data, "registry", "list", "--json").stdout)["agencies"]}

@@ -200,3 +200,31 @@ def test_pager_configuration_objects() -> None:
     lst = parse_listing(b"", sel.get(), col, sel, True)
     assert lst.adapter == "pager_config" and len(lst.items) == 1
     assert [f.url for f in lst.follows] == ["http://gov.example/zfxxgk/nb/index_1.html"]
+
+
+def test_a_json_list_api_no_adapter_knows() -> None:
+    from crawler.adapters.json_list import api_urls, page
+
+    col = "http://gov.example/open/channel/nb.html"
+    text = ("<script src='/static/app.js'></script><script>var css = '/static/a.css';"
+            "function load(p){fetch('/open/api/list?channelId=7&size=2&page=' + p);"
+            "$.ajax({type: 'POST', url: '/open/api/query', data: {chnl: '9', pageNo: p, "
+            "rows: 2}, success: draw});}</script>")
+    sel = Selector(text=text)
+    got = {a.url: a.form for a in api_urls(text, col, sel)}
+    assert got == {"http://gov.example/open/api/list?channelId=7&size=2&page=1": None,
+                   "http://gov.example/open/api/query": {"chnl": "9", "pageNo": "1", "rows": "2"}}
+    lst = parse_listing(b"", text, col, sel, True)
+    assert lst.adapter == "json_list" and {f.method for f in lst.follows} == {"GET", "POST"}
+    post = next(f for f in lst.follows if f.method == "POST")
+    answer = json.dumps({"code": 0, "result": {"totalCount": 3, "list": [
+        {"docTitle": "某局2023年政府信息公开工作年度报告", "docUrl": "/a/1.html",
+         "publishTime": "2024-01-20 09:00"},
+        {"docTitle": "某局关于调整办公时间的公告", "docUrl": "/a/2.html",
+         "publishTime": "2024-03-01"}]}}).encode()
+    one = page(answer, post)
+    assert [(i.url, str(i.date)) for i in one.items] == [("http://gov.example/a/1.html",
+                                                         "2024-01-20")]
+    (nxt,) = one.follows
+    assert nxt.method == "POST" and b"pageNo=2" in (nxt.body or b"")
+    assert not page(b"<html>not json</html>", post).items

@@ -4,8 +4,8 @@ When a column page lists no report links and no platform matched it, its inline 
 are searched for same-host URLs that look like a list API (``…/api/…``, ``…list…``,
 ``….json``, ``…query…``), the URL a script completes by concatenation
 (``"/open/api/list?channelId=6&page=" + p``) included. Each is asked the way the page's
-script would (GET, ``X-Requested-With``, ``Accept: application/json``, the page as
-Referer). An answer is a listing when it is JSON (or JSONP) holding an array of records
+script would (GET; POST with the call's ``data: {…}`` form when it says ``type:
+'POST'``; ``X-Requested-With``, ``Accept: application/json``, the page as Referer). An answer is a listing when it is JSON (or JSONP) holding an array of records
 with a title-like, a URL-like and a date-like key; it is paged through its
 ``page``/``pageNo``/``pageIndex``/``currpage``… parameter up to its total (or until a
 page comes back short).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -43,13 +44,30 @@ PAGE_CAP = 200
 API_CAP = 4
 
 
-def api_urls(text: str, url: str, sel: Selector) -> list[str]:
-    """Same-host list-API URLs named in the page's inline scripts, best first."""
+_POST = re.compile(r"type\s*:\s*[\"']post[\"']|method\s*:\s*[\"']post[\"']", re.I)
+_DATA = re.compile(r"data\s*:\s*\{([^{}]{0,400})\}", re.S)
+_PAIR = re.compile(r"[\"']?(\w+)[\"']?\s*:\s*(?:([\"'])([^\"']*)\2|([\w.$-]+))")
+
+
+@dataclass
+class Api:
+    """A list API as the page's script calls it: GET with the query, or POST with a form."""
+
+    url: str
+    form: dict[str, str] | None = None  # POST
+
+
+def api_urls(text: str, url: str, sel: Selector) -> list[Api]:
+    """Same-host list APIs named in the page's inline scripts, best first: the URL, and
+    for a call made with ``type: 'POST'`` (``$.ajax``, ``$.post``) its ``data: {…}`` form,
+    the page parameter a script variable stands for set to 1."""
     base = base_url(sel, url)
     host = urlsplit(url).netloc.lower()
-    out: list[str] = []
+    out: list[Api] = []
     for script in sel.xpath("//script[not(@src)]/text()").getall():
-        for lit in _LITERAL.findall(script):
+        found = [m for m in _LITERAL.finditer(script) if _APIISH.search(m.group(1))]
+        for i, m in enumerate(found):
+            lit = m.group(1)
             if not _APIISH.search(lit) or _STATIC.search(lit.split("?")[0] + "?"):
                 continue
             full = urljoin(base, lit)
@@ -61,9 +79,25 @@ def api_urls(text: str, url: str, sel: Selector) -> list[str]:
             if key is not None and not q[key].strip():
                 q[key] = "1"  # "…&page=" + p: the script completes it
             full = urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), ""))
-            if full not in out:
-                out.append(full)
-    out.sort(key=lambda x: (not re.search(r"api", x, re.I), "?" not in x))
+            # this call: from its opening "(" to its first "})" or ");"
+            before = script[max(m.start() - 80, found[i - 1].end() if i else 0):m.start()]
+            opened = before.rfind("(")
+            after = script[m.end():m.end() + 400]
+            close = min((x for x in (after.find("})"), after.find(");")) if x >= 0),
+                        default=len(after))
+            call = before[opened + 1:] + m.group(0) + after[:close]
+            form = None
+            if _POST.search(call) or re.search(r"\.post\($", before[:opened + 1]):
+                d = _DATA.search(call)
+                form = {}
+                for k, _, quoted, bare in _PAIR.findall(d.group(1) if d else ""):
+                    form[k] = quoted if quoted or not bare else (bare if bare.isdigit() else "")
+                pk = next((k for k in PAGE_KEYS if k in form), None)
+                if pk is not None and not form[pk]:
+                    form[pk] = "1"
+            if all(a.url != full for a in out):
+                out.append(Api(full, form))
+    out.sort(key=lambda a: (not re.search(r"api", a.url, re.I), "?" not in a.url and a.form is None))
     return out[:API_CAP]
 
 
@@ -79,9 +113,16 @@ def parse(body: bytes, text: str, url: str, sel: Selector, first: bool) -> Listi
         return None
     headers = {"Referer": url, "X-Requested-With": "XMLHttpRequest",
                "Accept": "application/json, text/javascript, */*; q=0.01"}
-    return Listing("json_list", follows=[
-        Follow(a, "api", headers=headers, adapter="json_list", state={"page": 1})
-        for a in apis])
+    return Listing("json_list", follows=[_call(a, headers, 1) for a in apis])
+
+
+def _call(api: Api, headers: dict[str, str], n: int) -> Follow:
+    if api.form is None:
+        return Follow(api.url, "api", headers=headers, adapter="json_list",
+                      state={"page": n})
+    return Follow(api.url, "api", "POST", urlencode(api.form).encode(), {
+        **headers, "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+        "json_list", {"page": n, "form": api.form})
 
 
 def records(data: Any) -> list[dict[str, Any]]:
@@ -152,11 +193,12 @@ def page(body: bytes, follow: Follow) -> Listing:
     if not recs:
         return lst
     u = urlsplit(follow.url)
-    q = dict(parse_qsl(u.query, keep_blank_values=True))
+    form: dict[str, str] | None = follow.state.get("form")
+    q = dict(form) if form is not None else dict(parse_qsl(u.query, keep_blank_values=True))
     key = next((k for k in PAGE_KEYS if k in q), None)
     n = follow.state["page"]
     if key is None:
-        if n == 1:  # no page parameter in the URL: the script's usual one
+        if n == 1:  # no page parameter: the script's usual one
             key = "page"
         else:
             return lst
@@ -171,9 +213,10 @@ def page(body: bytes, follow: Follow) -> Listing:
         more = len(recs) >= max(size, 1) and "page" in q
     if more and n < PAGE_CAP:
         q[key] = str(n + 1)
-        lst.follows.append(Follow(urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), "")),
-                                  "api", headers=follow.headers, adapter="json_list",
-                                  state={"page": n + 1}))
+        url = follow.url if form is not None else \
+            urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), ""))
+        nxt = _call(Api(url, q if form is not None else None), follow.headers, n + 1)
+        lst.follows.append(nxt)
     return lst
 
 

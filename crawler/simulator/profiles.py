@@ -1223,10 +1223,16 @@ PROFILES["pager_config"] = PagerConfig
 class UnknownJson(Base):
     """A column rendered in the browser from a list API no adapter is written for: the
     page's script completes ``/open/api/article/list?channelId=…&size=…&page=`` with the
-    page number and draws ``{code, data: {total, records: [{title, url, created_at}]}}``."""
+    page number (on odd-indexed portals it POSTs that form with ``$.ajax``) and draws
+    ``{code, data: {total, records: [{title, url, created_at}]}}``."""
 
     profile = "json_unknown"
     per_page = 3
+
+    @property
+    def posts(self) -> bool:
+        """Odd-indexed portals' scripts POST their form (``$.ajax({type: 'POST', data})``)."""
+        return self.index % 2 == 1
     column_text = "政府信息公开年报"
     formats = ("html", "pdf", "html", "docx")
 
@@ -1251,13 +1257,21 @@ class UnknownJson(Base):
         if got is not None:
             return got
         if req.path == "/open/channel/nb.html":
+            call = (f"fetch('/open/api/article/list?channelId={self.channel}&size={self.per_page}"
+                    "&page=' + p).then(function(r){return r.json();}).then(draw);"
+                    if not self.posts else
+                    "$.ajax({url: '/open/api/article/list', type: 'POST', dataType: 'json', "
+                    f"data: {{channelId: '{self.channel}', size: {self.per_page}, page: p}}, "
+                    "success: draw});")
             body = ("<div class=\"crumb\">当前位置：首页 &gt; 政府信息公开年报</div><ul id=\"list\"></ul>"
                     "<script src=\"/open/static/vue.min.js\"></script><script>"
-                    "var theme = '/open/static/theme.css';function load(p){fetch('/open/api/article/"
-                    f"list?channelId={self.channel}&size={self.per_page}&page=' + p).then(function(r)"
-                    "{return r.json();}).then(draw);}load(1);</script>")
+                    f"var theme = '/open/static/theme.css';function load(p){{{call}}}load(1);"
+                    "</script>")
             return Response(body=page("政府信息公开年报", body).encode())
         if req.path == "/open/api/article/list":
+            if self.posts:  # the form, as jQuery posts it; a GET gets nothing
+                req = replace(req, query={k: v[0] for k, v in parse_qs(
+                    req.body.decode("utf-8", "replace")).items()} if req.method == "POST" else {})
             if req.query.get("channelId") != str(self.channel):
                 return Response(body=b'{"code":404,"data":null}', ctype="application/json",
                                 static=False)
