@@ -1,4 +1,4 @@
-"""Where a deployment keeps its things, and its settings (``interfaces.md``).
+"""Where a deployment keeps its things, and its settings (``docs/commands.md``).
 
 The data directory: ``--data-dir``, else ``NIANBAO_HOME``, else ``./nianbao-data``.
 Settings: ``nianbao.toml`` there, each overridden by ``NIANBAO_<NAME>`` in the environment.

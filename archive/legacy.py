@@ -13,7 +13,7 @@ further:
   next row's number sticks to the last value.
 
 :func:`is_legacy` recognises the table from a document's folded text; :func:`legacy_stats`
-reads it into the ``legacy_stats`` rows of ``report-schema.md``. A glued digit run is split
+reads it into the ``legacy_stats`` rows of ``docs/record.md``. A glued digit run is split
 into its columns only when one split is decided: it is the only cut without leading zeros,
 or the only one with which every parent equals the sum of its children (solved jointly), or
 the only one whose year figure the report's prose states for the same row. Otherwise the

@@ -1,4 +1,4 @@
-"""Turn a :class:`Document` into the normalized record (``report-schema.md``).
+"""Turn a :class:`Document` into the normalized record (``docs/record.md``).
 
 The parser reads a stream of rows (:mod:`archive.rows`) — a table row is its cells, a
 paragraph one cell — and recognises each statistics row by its label (:mod:`archive.labels`),

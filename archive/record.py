@@ -1,4 +1,4 @@
-"""The normalized report record of ``report-schema.md``, defined once as code.
+"""The normalized report record of ``docs/record.md``, defined once as code.
 
 Every other module (parser, validation, database, alerts, pages) imports the keys and
 labels from here, so a key is spelled in exactly one place.
@@ -255,7 +255,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("other", "六、其他需要报告的事项"),
 )
 
-#: Finding codes with their severity (report-schema.md); the one list validation uses.
+#: Finding codes with their severity (docs/record.md); the one list validation uses.
 FINDING_CODES: dict[str, Severity] = {
     "SECTION_MISSING": "error",
     "TABLE_MISSING": "error",

@@ -1,4 +1,4 @@
-"""The agency registry (YAML, ``interfaces.md``): load, check, store."""
+"""The agency registry (YAML, ``docs/commands.md``): load, check, store."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ command line, the web page and the workbook compute the same numbers.
 
 Cells are keyed exactly as ``nianbao export`` keys them (``applications.granted.total``);
 an amount cell (采购金额, 收费金额) counts in 元 (its ``yuan``). A blank cell counts as 0, as
-in every arithmetic rule of ``report-schema.md``. The rates are defined in README.md
+in every arithmetic rule of ``docs/record.md``. The rates are defined in README.md
 (“汇总与考核指标”) and in :data:`RATES`.
 """
 

@@ -1,4 +1,4 @@
-"""Validation rules: one small registered function per finding code of ``report-schema.md``.
+"""Validation rules: one small registered function per finding code of ``docs/record.md``.
 
 Rules report, never repair. In arithmetic a blank counts as 0, so a rule never fires only
 because a cell is blank; blanks are reported by ``CELLS_BLANK`` / ``TABLE_BLANK``.

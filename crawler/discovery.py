@@ -29,7 +29,7 @@ DISCOVERY_BUDGET = 20
 #: clicks from the root (redirect hops of one page are not clicks)
 MAX_DEPTH = 3
 
-# column words (portals.md §0); a link naming only these and no year is the column
+# column words (docs/platforms.md); a link naming only these and no year is the column
 _COLUMN = re.compile(r"(政府信息公开|信息公开|政务公开)?(工作)?(年报|年度报告|工作报表)")
 # not the disclosure report: 企业年报 (credit publicity), 统计年报, 年报公示…
 _NOT_OURS = re.compile(r"企业|统计|公示|财务|审计|年鉴|决算|预算")

@@ -1,6 +1,6 @@
 """Reading portal pages: text decoding, report titles, dates, links, attachments.
 
-Pure functions over bytes and strings, so each hard case in ``portals.md`` §6 is a unit
+Pure functions over bytes and strings, so each hard case in ``docs/platforms.md`` is a unit
 test away. The spider and the CMS adapters build on these.
 """
 

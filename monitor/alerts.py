@@ -1,4 +1,4 @@
-"""The check: turn the archive's facts into alert state (``report-schema.md``, Monitor alerts).
+"""The check: turn the archive's facts into alert state (``docs/record.md``, Monitor alerts).
 
 Alerts are state, not events. Each check computes the set of alerts the facts call for,
 keyed by (kind, agency, year); it opens what is wanted and not open, and resolves what is

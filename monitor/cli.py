@@ -1,4 +1,4 @@
-"""The ``nianbao`` command line (``interfaces.md``).
+"""The ``nianbao`` command line (``docs/commands.md``).
 
 With ``--json`` a command prints one JSON document on stdout and nothing else; progress
 and logs go to stderr. Exit 0 on success, 1 when the command ran but found problems it

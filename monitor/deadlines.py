@@ -1,4 +1,4 @@
-"""When a report is due and when it counts as published (``report-schema.md``, 条例 第四十九条).
+"""When a report is due and when it counts as published (``docs/record.md``, 条例 第四十九条).
 
 Deadlines are calendar dates in the portal's own time zone; the database keeps UTC
 timestamps, so every timestamp is turned into a local date here before it is compared.

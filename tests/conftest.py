@@ -1,7 +1,7 @@
 """Session-wide test settings.
 
 The simulated portals run on 127.0.0.x, which a deployment refuses unless it opts in
-(``interfaces.md``): the tests opt in, as acceptance checks do, and the registry tests
+(``docs/commands.md``): the tests opt in, as acceptance checks do, and the registry tests
 that check the refusal take the opt-in away again.
 
 The database: the archive, monitor and web suites (``PG_MODULES``) run twice, on SQLite

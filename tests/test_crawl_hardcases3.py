@@ -1,4 +1,4 @@
-"""Markup hard cases of ``portals.md`` §6 (simulator profile ``odd_markup``).
+"""Markup hard cases of ``docs/platforms.md`` (simulator profile ``odd_markup``).
 
 List dates in a ``<span>`` inside the ``<a>`` and titles only whole in ``@title``;
 protocol-relative and ``../../`` hrefs; every row on page 1 behind a JS-only pager

@@ -1,4 +1,4 @@
-"""The page-reading rules behind the crawler, one hard case (``portals.md`` §6) each."""
+"""The page-reading rules behind the crawler, one hard case (``docs/platforms.md``) each."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reports nobody made machine-readable (``portals.md`` §6: 图片版, ``.wps``).
+"""Reports nobody made machine-readable (``docs/platforms.md``: 图片版, ``.wps``).
 
 One simulated portal publishes an agency's reports as a .wps only, an image-only PDF
 only, a 文字版 PDF beside its 图片版, and the report inline with a stamped 图片版

@@ -1,4 +1,4 @@
-"""Hard case of ``portals.md`` §6: the same article reachable via two URLs, http and https.
+"""Hard case of ``docs/platforms.md``: the same article reachable via two URLs, http and https.
 
 Two simulated portals on ports 80 and 443 of their own address (``crawler.simulator.tls``):
 ``tls_twin`` answers both schemes with identical pages that link the same reports either

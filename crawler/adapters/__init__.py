@@ -1,6 +1,6 @@
 """Platform adapters: recognise a listing page's platform and enumerate its items and pages.
 
-One module per platform (``portals.md`` §4), each registering its fingerprint and its
+One module per platform (``docs/platforms.md``), each registering its fingerprint and its
 readers in :data:`base.PLATFORMS`: TRS ``createPageHTML``/``countPage`` (:mod:`.trs`),
 Hanweb jpage (:mod:`.hanweb`), client-rendered jcms JSON (:mod:`.jcms_json`), Guangdong
 gkmlpt (:mod:`.gkmlpt`), JSONP lists (:mod:`.jsonp`), pager configuration objects

@@ -1,5 +1,5 @@
 """Guangdong's 政府信息公开目录管理平台 (gkmlpt): ``SID``/``TREE`` in ``window._CONFIG``,
-lists from ``/gkmlpt/api/all/{cat}?page=N&sid=…`` to ``post_count`` (``portals.md`` §3)."""
+lists from ``/gkmlpt/api/all/{cat}?page=N&sid=…`` to ``post_count`` (``docs/platforms.md``)."""
 
 from __future__ import annotations
 

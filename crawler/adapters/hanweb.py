@@ -1,5 +1,5 @@
 """大汉 Hanweb jcms ("jpage") columns: the first group embedded as a datastore, the rest
-through ``dataproxy.jsp`` in 3-page groups (``portals.md`` §2)."""
+through ``dataproxy.jsp`` in 3-page groups (``docs/platforms.md``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Client-rendered Hanweb jcms: ``loadPageData({...})`` + JSON ``POST queryList``, the
-detail URL a JSON string ``{"pc": "/…"}`` (``portals.md`` §2)."""
+detail URL a JSON string ``{"pc": "/…"}`` (``docs/platforms.md``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Lists loaded over JSONP: ``$.ajax({url, dataType: "jsonp"})`` or
-``$.getJSON("…callback=?")``, paged by ``pageno``/``page``… (``portals.md`` §3)."""
+``$.getJSON("…callback=?")``, paged by ``pageno``/``page``… (``docs/platforms.md``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """TRS WCM ("t-date") columns: ``index.html``, ``index_1.html`` … from ``createPageHTML`` /
-``var countPage`` (``portals.md`` §1)."""
+``var countPage`` (``docs/platforms.md``)."""
 
 from __future__ import annotations
 

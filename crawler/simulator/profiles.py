@@ -1,4 +1,4 @@
-"""The portal profiles: how each CMS family lays out its 年报 column (``portals.md`` §5)."""
+"""The portal profiles: how each CMS family lays out its 年报 column (``docs/platforms.md``)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Hub:
     tree: bool = False  # links the column only in its 信息公开目录 tree (a script's nodes)
 
 
-#: the ways from the home page to the 年报 column (portals.md §0; issue 11): the hubs after
+#: the ways from the home page to the 年报 column (docs/platforms.md; issue 11): the hubs after
 #: the home page, the last one linking the column
 HUB_STYLES: list[list[Hub]] = [
     # 首页 → 政务公开 → 政府信息公开 → 年报
@@ -588,7 +588,7 @@ PROFILES: dict[str, type[Base]] = {
 }
 
 
-# ---------------------------------------------------------------- hard cases (portals.md §6)
+# ---------------------------------------------------------------- hard cases (docs/platforms.md)
 
 
 class RobotsMissing(TrsClassic):
@@ -992,7 +992,7 @@ PROFILES["scan_wps"] = ScanWps
 
 
 class OddMarkup(TrsClassic):
-    """Markup the other profiles keep tidy (``portals.md`` §6): an ``index.htm`` list with
+    """Markup the other profiles keep tidy (``docs/platforms.md``): an ``index.htm`` list with
     dates in a ``<span>``
     inside the ``<a>``, hrefs protocol-relative or ``../../``; every row on page 1 with a
     JS-only pager (``countPage = 1``; ``index_1.html`` 404, deep pages 300-byte stubs);
@@ -1083,7 +1083,7 @@ PROFILES["odd_markup"] = OddMarkup
 
 
 class Gkmlpt(Base):
-    """Guangdong's 政府信息公开目录管理平台 (``portals.md`` §3): ``/gkmlpt/index`` carries
+    """Guangdong's 政府信息公开目录管理平台 (``docs/platforms.md``): ``/gkmlpt/index`` carries
     ``window._CONFIG = {SID: '…', TREE: [categories]}``; lists come from
     ``GET /gkmlpt/api/all/{cat}?page=N&sid=…`` as ``{classify: {post_count}, articles}``;
     a detail page is an empty shell whose report (HTML and attachments) sits in

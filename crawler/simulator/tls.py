@@ -1,4 +1,4 @@
-"""Portals served over http and https at once (``portals.md`` §6: the same article
+"""Portals served over http and https at once (``docs/platforms.md``: the same article
 reachable via two URLs): port 80 and port 443 of the portal's own address, identical
 content, and pages that link the same articles both ways, as real sites do after half a
 migration to https. A crawler that keys pages by URL archives every report twice.

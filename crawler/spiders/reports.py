@@ -624,7 +624,7 @@ FILE_META = (*CHAIN_META, "role_as_copy", "copies", "copy_role")
 
 def copy_role(link: Any) -> str:
     """How a report file stands beside the report: an image-only 图片版/扫描版, or the same
-    report in another format (the role names of ``interfaces.md``)."""
+    report in another format (the role names of ``docs/commands.md``)."""
     says = clean(link.label)
     return "image_copy" if ("图片版" in says or "扫描版" in says or "扫描件" in says) \
         else "other_format"
