@@ -57,3 +57,29 @@ def fold(text: str) -> str:
 
 class ExtractionError(Exception):
     """A file that cannot be turned into text; the message says why and what to do."""
+
+
+def drop_split_columns(rows: list[list[str]]) -> list[list[str]]:
+    """Drop sliver grid columns: every cell in them spans in from a neighbour.
+
+    Hand-drawn Word tables, LibreOffice conversions and PDF rules often split one
+    printed column into two grid columns; the copy would shift the values after it. A
+    column counts as a sliver only when a label (not just numbers) spans it, so a table
+    of zeros keeps its columns.
+    """
+    from .numbers import is_value
+
+    width = max((len(r) for r in rows), default=0)
+    if len(rows) < 2 or width < 2 or any(len(r) != width for r in rows):
+        return rows
+
+    def sliver(c: int) -> bool:
+        spanned = all((c > 0 and r[c] == r[c - 1]) or (c + 1 < len(r) and r[c] == r[c + 1])
+                      for r in rows)
+        return spanned and any(r[c].strip() and not is_value(r[c]) for r in rows)
+
+    while True:  # one at a time: of two halves of a split column, one stays
+        c = next((c for c in range(len(rows[0])) if sliver(c)), None)
+        if c is None or len(rows[0]) < 2:
+            return rows
+        rows = [r[:c] + r[c + 1 :] for r in rows]

@@ -17,7 +17,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .document import Document, ExtractionError, Paragraph, Table
+from .decode import decode_text
+from .document import Document, ExtractionError, Paragraph, Table, drop_split_columns
 
 #: Files larger than this are archived but not parsed.
 MAX_PARSE_BYTES = 64 * 1024 * 1024
@@ -100,28 +101,6 @@ def extract(data: bytes, *, content_type: str | None = None,
                                   "请人工查看，或向发布单位索取文字版")
         raise ExtractionError(f"{kind} 文件中没有可提取的文字（可能是扫描件）；需人工录入或 OCR")
     return doc
-
-
-def decode_text(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes whose encoding may be misdeclared; GB2312/GBK are read as GB18030."""
-    candidates: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if declared:
-        d = declared.lower().strip()
-        candidates.append("gb18030" if d in {"gb2312", "gbk", "gb_2312-80", "x-gbk"} else d)
-    candidates += ["utf-8", "gb18030"]
-    for enc in candidates:
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return data.decode("gb18030", errors="replace")
 
 
 _MD_RULE = re.compile(r"^\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
@@ -365,32 +344,6 @@ def docx_grid(tbl: object) -> list[list[str]]:
         rows.append(row)
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
-
-
-def drop_split_columns(rows: list[list[str]]) -> list[list[str]]:
-    """Drop sliver grid columns: every cell in them spans in from a neighbour.
-
-    Hand-drawn Word tables, LibreOffice conversions and PDF rules often split one
-    printed column into two grid columns; the copy would shift the values after it. A
-    column counts as a sliver only when a label (not just numbers) spans it, so a table
-    of zeros keeps its columns.
-    """
-    from .numbers import is_value
-
-    width = max((len(r) for r in rows), default=0)
-    if len(rows) < 2 or width < 2 or any(len(r) != width for r in rows):
-        return rows
-
-    def sliver(c: int) -> bool:
-        spanned = all((c > 0 and r[c] == r[c - 1]) or (c + 1 < len(r) and r[c] == r[c + 1])
-                      for r in rows)
-        return spanned and any(r[c].strip() and not is_value(r[c]) for r in rows)
-
-    while True:  # one at a time: of two halves of a split column, one stays
-        c = next((c for c in range(len(rows[0])) if sliver(c)), None)
-        if c is None or len(rows[0]) < 2:
-            return rows
-        rows = [r[:c] + r[c + 1 :] for r in rows]
 
 
 def extract_ole(data: bytes) -> Document:

@@ -9,8 +9,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from .decode import decode_text
 from .document import Document, Paragraph, Table
-from .extract import decode_text
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _PUBDATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间)[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")

@@ -18,8 +18,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from .document import Block, Document, ExtractionError, Paragraph, Table
-from .extract import drop_split_columns
+from .document import Block, Document, ExtractionError, Paragraph, Table, drop_split_columns
 
 #: points: rules closer than this are one rule; a rule shorter than MIN_RULE is a tick
 SNAP = 3.0

@@ -253,7 +253,7 @@ def _run_missed(s: Session, archive: Archive, now: dt.datetime) -> Want | None:
             "missed": missed, "ran_at": last.started_at.isoformat(timespec="seconds"),
             "message": f"计划中的夜间任务未按时运行（{shown}），已于 {ran} 补跑一次；"
                        "请检查服务器是否曾停机。"}, last.scheduled_for.isoformat())
-    from .scheduler import next_fire_after
+    from .schedule import next_fire_after
 
     settings = archive.settings  # the schedule the daemon ran with wins over the file's
     nxt = next_fire_after(last.detail.get("schedule") or settings.get("schedule"),

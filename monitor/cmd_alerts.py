@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from monitor.cli import Ctx, emit, err, main, pass_ctx
+from monitor.app import Ctx, emit, err, main, pass_ctx
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -112,8 +112,8 @@ def run(ctx: Ctx, no_crawl: bool) -> None:
 def daemon(ctx: Ctx, cron: str | None, timezone: str | None, no_crawl: bool,
            outbox_minutes: float) -> None:
     """Run the nightly cycle on its schedule until stopped."""
+    from .schedule import make_trigger
     from .scheduler import daemon as run_daemon
-    from .scheduler import make_trigger
 
     st = ctx.archive.settings
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,

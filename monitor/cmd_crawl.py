@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from archive.models import Agency, PortalCrawl
 from archive.registry import RegistryError, load_registry, parse_registry, private_allowed
-from monitor.cli import Ctx, emit, err, main, pass_ctx
+from monitor.app import Ctx, emit, err, main, pass_ctx
 
 OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法访问"}
 

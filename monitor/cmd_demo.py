@@ -11,7 +11,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from monitor.cli import Ctx, err, main, pass_ctx
+from monitor.app import Ctx, err, main, pass_ctx
 from monitor.cmd_web import _is_loopback
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from monitor.cli import Ctx, emit, err, main, pass_ctx
+from monitor.app import Ctx, emit, err, main, pass_ctx
 
 STATUS_CN = {"included": "已汇总", "missing": "未发布", "unreadable": "无法解析",
              "invalid": "数据有误", "no_tables": "无统计表"}

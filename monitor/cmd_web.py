@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from monitor.cli import Ctx, err, main, pass_ctx
+from monitor.app import Ctx, err, main, pass_ctx
 
 
 def _is_loopback(host: str) -> bool:

@@ -22,16 +22,7 @@ from .alerts import check
 from .mail import SmtpChannel, send_pending
 
 
-def crawl_available() -> bool:
-    from monitor.cli import main
-
-    return "crawl" in main.commands
-
-
 def _crawl(archive: Archive, console: Console) -> dict[str, Any]:
-    if not crawl_available():
-        console.print("[yellow]警告：此版本没有 crawl 命令，跳过采集。[/]")
-        return {"status": "skipped", "reason": "crawl command not available"}
     cmd = [sys.executable, "-m", "monitor", "--data-dir", str(archive.data_dir), "crawl"]
     with console.status("采集门户网站……"):
         proc = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr, stdin=subprocess.DEVNULL)

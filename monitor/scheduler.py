@@ -19,65 +19,20 @@ from zoneinfo import ZoneInfo
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from archive.models import Outbox, Run
 from archive.store import Archive
 
+from .schedule import MAX_FIRE_TIMES, aware_utc, fire_times, make_trigger, naive_utc
+
 JOB_ID = "nianbao-nightly"
 OUTBOX_JOB_ID = "nianbao-outbox"
-MAX_FIRE_TIMES = 20000
 log = logging.getLogger("nianbao.daemon")
 
 _started_at: dt.datetime | None = None  # when this daemon process began (aware UTC)
 _pending_since: dt.datetime | None = None  # the stored job's next run time found at start
-
-
-def make_trigger(schedule: str | None, tz: str | None) -> CronTrigger:
-    """A cron trigger from 5 fields (``0 2 * * *``) or 6 with seconds first (tests)."""
-    schedule = (schedule or "0 2 * * *").strip()
-    zone = ZoneInfo(tz or "Asia/Shanghai")
-    fields = schedule.split()
-    if len(fields) == 5:
-        return CronTrigger.from_crontab(schedule, timezone=zone)
-    if len(fields) == 6:
-        sec, minute, hour, day, month, dow = fields
-        return CronTrigger(second=sec, minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=dow, timezone=zone)
-    raise ValueError(f"无效的计划 {schedule!r}：应为 5 个 cron 字段（如 \"0 2 * * *\"），"
-                     "或以秒开头的 6 个字段")
-
-
-def _aware(ts: dt.datetime) -> dt.datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=dt.UTC)
-
-
-def _naive_utc(ts: dt.datetime) -> dt.datetime:
-    return ts.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def fire_times(trigger: CronTrigger, after: dt.datetime, upto: dt.datetime) -> list[dt.datetime]:
-    """Scheduled times in (after, upto], as naive UTC."""
-    out: list[dt.datetime] = []
-    t = _aware(after)
-    end = _aware(upto)
-    while len(out) < MAX_FIRE_TIMES:
-        nxt = trigger.get_next_fire_time(None, t + dt.timedelta(microseconds=1))
-        if nxt is None or nxt > end:
-            break
-        out.append(_naive_utc(nxt))
-        t = nxt
-    return out
-
-
-def next_fire_after(schedule: str | None, tz: str | None, after: dt.datetime
-                    ) -> dt.datetime | None:
-    """The first scheduled time after ``after`` (naive UTC in and out)."""
-    nxt = make_trigger(schedule, tz).get_next_fire_time(
-        None, _aware(after) + dt.timedelta(microseconds=1))
-    return _naive_utc(nxt) if nxt else None
 
 
 def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True) -> None:
@@ -92,7 +47,7 @@ def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True)
         prev = s.scalar(select(Run.scheduled_for).where(Run.scheduled_for.is_not(None))
                         .order_by(Run.scheduled_for.desc()).limit(1))
     if prev is not None:
-        start = _aware(prev)
+        start = aware_utc(prev)
     elif _pending_since is not None:  # first run ever, but the store knew it was due then
         start = _pending_since - dt.timedelta(microseconds=1)
     else:
@@ -102,9 +57,9 @@ def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True)
         times = fire_times(trigger, now - dt.timedelta(seconds=grace), now)
     if prev is None and _pending_since is None:
         times = times[-1:]
-    scheduled = times[-1] if times else _naive_utc(now)
+    scheduled = times[-1] if times else naive_utc(now)
     missed = [t.isoformat(timespec="seconds") for t in times[:-1]][-50:]
-    catch_up = _started_at is not None and _naive_utc(_started_at) > scheduled
+    catch_up = _started_at is not None and naive_utc(_started_at) > scheduled
     log.info("nightly cycle for %s UTC (catch-up: %s, skipped: %d)", scheduled, catch_up,
              len(missed))
     run_cycle(archive, crawl=crawl, scheduled_for=scheduled, catch_up=catch_up, missed=missed,
