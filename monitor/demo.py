@@ -250,7 +250,7 @@ def summary(res: DemoResult, data_flag: str) -> Table:
     """The table printed at the end: what was archived, raised, sent, and where to look."""
     t = Table(title=f"nianbao 演示结果（检查日期 {res.today}）", show_header=False)
     t.add_column("项目", style="bold")
-    t.add_column("结果")
+    t.add_column("结果", overflow="fold")  # paths wrap, never cut to "…"
     t.add_row("模拟门户网站", f"{res.portals} 个（其中 {res.down} 个在夜间任务时停机）")
     t.add_row("机关", f"{res.agencies} 个（含 5 个种子机关）")
     t.add_row("找到的年报", f"{res.reports_found} 份（首次采集）")

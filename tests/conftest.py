@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,3 +152,31 @@ def _drop_test_databases(database: str, request: pytest.FixtureRequest) -> Itera
         from archive import testdb
 
         testdb.drop_all(server)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One ``nianbao demo --no-serve`` for the whole session (about a minute), read-only to
+    the tests that share it: over a data directory ``init`` made first, whose untouched
+    built-in registry the demo replaces."""
+    import datetime as dt
+    import re
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("NIANBAO_") or k == "NIANBAO_LOG_LEVEL"}
+    data = tmp_path_factory.mktemp("demo") / "data"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), *args],
+                              capture_output=True, text=True, env=env, cwd=root, timeout=600)
+
+    assert run("init").returncode == 0
+    p = run("demo", "--no-serve")
+    assert p.returncode == 0, p.stderr[-3000:]
+    m = re.search(r"检查日期 (\d{4}-\d{2}-\d{2})", p.stdout)
+    assert m, p.stdout
+    return {"data": data, "stdout": p.stdout, "stderr": p.stderr,
+            "today": dt.date.fromisoformat(m.group(1))}

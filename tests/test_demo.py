@@ -10,7 +10,6 @@ the dashboard shows it; and a data directory holding real data is never touched.
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import json
@@ -47,15 +46,8 @@ def nianbao(data: Path, *args: str, timeout: float = 300) -> subprocess.Complete
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    data = tmp_path_factory.mktemp("demo") / "data"
-    assert nianbao(data, "init").returncode == 0  # an untouched init registry is replaced
-    p = nianbao(data, "demo", "--no-serve")
-    assert p.returncode == 0, p.stderr[-3000:]
-    m = re.search(r"检查日期 (\d{4}-\d{2}-\d{2})", p.stdout)
-    assert m, p.stdout
-    return {"data": data, "stdout": p.stdout, "stderr": p.stderr,
-            "today": dt.date.fromisoformat(m.group(1))}
+def demo(demo_run: dict[str, Any]) -> dict[str, Any]:
+    return demo_run
 
 
 def test_summary(demo: dict[str, Any]) -> None:
@@ -63,7 +55,8 @@ def test_summary(demo: dict[str, Any]) -> None:
     for text in ("演示结果", "存档的年报", "年报逾期发布", "年报未发布", "年报数据有误",
                  "年报发布后被修改", "年报被删除", "门户网站无法访问", "demo-mail",
                  "http://127.0.0.1:8000/"):
-        assert text in out, text
+        # a long data directory wraps inside its table cell
+        assert text in out or text in re.sub(r"[\s│]", "", out), text
     assert re.search(r"已发送邮件\s*│\s*1 封", out), out
     assert re.search(r"数据目录\s*│\s*" + re.escape(str(demo["data"])), out), out
 

@@ -7,7 +7,6 @@ roll-up page shows them."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -25,17 +24,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, database: str) -> dict[str, Any]:
-    import datetime as dt
-    import os
-
-    data = tmp_path_factory.mktemp("rollupdemo") / "data"
-    os.environ.pop("NIANBAO_DEMO_NO_SERVE", None)
-    p = nianbao(data, "demo", "--no-serve")
-    assert p.returncode == 0, p.stderr[-3000:]
-    m = re.search(r"检查日期 (\d{4}-\d{2}-\d{2})", p.stdout)
-    assert m, p.stdout
-    plan = scenario(dt.date.fromisoformat(m.group(1)))
+def demo(demo_run: dict[str, Any]) -> dict[str, Any]:
+    """The session's demo run (shared with test_demo.py), read-only."""
+    data = demo_run["data"]
+    plan = scenario(demo_run["today"])
     return {"data": data, "plan": plan, "year": plan.year, "dumps": dumps(data)}
 
 
