@@ -4,8 +4,11 @@ a terminal do: none crashes, every file is ingested exactly once, ``fsck`` stays
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from portal_sim import ROOT, env
@@ -36,7 +39,7 @@ def test_commands_started_together_on_a_fresh_directory(tmp_path: Path) -> None:
 
 def test_ingests_creating_the_same_new_agency_at_once(tmp_path: Path) -> None:
     """All name an agency the registry does not know: one creates it, the others find it;
-    none dies, and all 12 files are in."""
+    none dies, all 12 files are in once, the pages answer meanwhile, fsck is clean."""
     data = tmp_path / "data"
     files = []
     for i in range(12):
@@ -44,7 +47,30 @@ def test_ingests_creating_the_same_new_agency_at_once(tmp_path: Path) -> None:
         path = tmp_path / f"r{i:02d}.html"
         path.write_bytes(render(rec, "html"))
         files.append(path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    web = _start(data, "serve", "--port", str(port))
+
+    def page() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 60
+    while not page() and time.monotonic() < deadline:
+        time.sleep(0.2)
     procs = [_start(data, "ingest", *map(str, files[i::4]), "--json") for i in range(4)]
+    pages = 0
+    while True:  # the pages answer while the ingests write
+        pages += page()
+        if all(p.poll() is not None for p in procs):
+            break
+        time.sleep(0.2)
+    web.terminate()
+    web.wait(timeout=30)
     for rc, _out, errs in _finish(procs):
         assert rc == 0, errs
         assert "IntegrityError" not in errs and "Traceback" not in errs
@@ -55,6 +81,7 @@ def test_ingests_creating_the_same_new_agency_at_once(tmp_path: Path) -> None:
     years = sorted(r["year"] for r in rows)
     assert years == list(range(2012, 2024))
     assert len({r["agency_id"] for r in rows}) == 1
+    assert pages > 0, "the web pages never answered during the ingests"
     fsck = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "fsck"],
                           capture_output=True, text=True, env=env(), cwd=ROOT)
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr
