@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -97,6 +98,11 @@ class Fetch(Base):
     error: Mapped[str | None] = mapped_column(Text)
     parse_status: Mapped[str] = mapped_column(String(20), default="pending")
     parse_error: Mapped[str | None] = mapped_column(Text)
+    #: the WARC file (relative to the data directory's ``warc/``) holding this fetch's
+    #: request record, at byte ``warc_offset``, followed by its response record
+    #: (``archive/warc.py``); null for fetches made before WARC was written
+    warc_file: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class Report(Base):

@@ -180,6 +180,7 @@ class Archive:
         create_agency: bool = True,
         unreadable: str | None = None,
         strict_agency: bool = False,
+        warc: tuple[str | None, int | None] | None = None,
     ) -> IngestResult:
         """Archive one file and, unless ``unreadable`` already says why it cannot stand for
         the report (e.g. a detail page whose only attachment is a dead link), parse it.
@@ -188,7 +189,8 @@ class Archive:
         failure is stored as the fetch's reason (status ``unparseable``), never raised.
         ``strict_agency``: ``agency`` must be registered (ValueError otherwise), and a file
         whose own text names another registered agency is stored as ``agency_conflict``
-        instead of being filed under either."""
+        instead of being filed under either. ``warc``: the WARC file and offset of the
+        exchange that brought the bytes (``archive/warc.py``), kept on the fetch row."""
         if strict_agency and agency:
             with self.Session() as s:
                 if self.registered_agency(s, agency) is None:
@@ -198,8 +200,10 @@ class Archive:
         with self.Session.begin() as s:
             self._blob_row(s, sha, data)
             src = self._source(s, url, sha, now) if url else None
+            wf, wo = warc or (None, None)
             fetch = Fetch(url=url or f"file:{sha}", source_id=src.id if src else None,
-                          fetched_at=now, status=status, sha256=sha, parse_status="pending")
+                          fetched_at=now, status=status, sha256=sha, parse_status="pending",
+                          warc_file=wf, warc_offset=wo)
             s.add(fetch)
             s.flush()
             fetch_id = fetch.id

@@ -108,13 +108,14 @@ class IngestPipeline:
                 why = f"报告附件无法下载（{item['dead']}），网页本身没有报告正文"
                 status = archive.ingest(item["data"], url=item["url"], agency=agency,
                                         year=year, status=200, posted_on=item.get("posted"),
-                                        role="page", unreadable=why).status
+                                        role="page", unreadable=why,
+                                        warc=store.warc_ref(item["url"])).status
             else:
                 for f, extra in tries():
                     res = archive.ingest(f["data"], url=f["url"], agency=agency, year=year,
                                          status=200, posted_on=item.get("posted"),
                                          content_type=f.get("content_type"), role=f["role"],
-                                         extra_files=extra)
+                                         extra_files=extra, warc=store.warc_ref(f["url"]))
                     status = res.status
                     if status not in ("unparseable", "not_report"):
                         break

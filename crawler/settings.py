@@ -59,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.retry.BackoffRetry": 550,
     "crawler.downloadermiddlewares.challenge.ChallengeSolver": 560,
     "crawler.downloadermiddlewares.conditional.ConditionalRequests": 580,
+    # next to the downloader: the request as sent, the response as served (archive/warc.py)
+    "crawler.downloadermiddlewares.warc.WarcRecorder": 800,
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 

@@ -5,6 +5,9 @@ served, so the next crawl sends a conditional request and, on 304, reads the bod
 the blob store. Every attempt is a ``Fetch`` row (status or error); every portal a
 ``PortalCrawl`` row. Removals (404/410, gone from a complete listing) set
 ``Source.removed_on`` and, once no source of a report is left, ``Report.removed_on``.
+Every exchange is also written to the night's WARC file (``archive/warc.py``, by the
+``WarcRecorder`` middleware); the ``Fetch`` row of a URL names the WARC file and offset
+of this run's exchange of it.
 """
 
 from __future__ import annotations
@@ -17,11 +20,31 @@ from sqlalchemy import select, update
 from archive.extract import sniff
 from archive.models import Agency, Blob, Fetch, PortalCrawl, Report, ReportVersion, Source, utcnow
 from archive.store import Archive
+from archive.warc import Exchange, WarcLog
 
 
 class CrawlStore:
     def __init__(self, archive: Archive):
         self.archive = archive
+        self.warc = WarcLog(archive.data_dir,
+                            timezone=str(archive.settings.get("timezone", "Asia/Shanghai")))
+        #: url -> (WARC file, offset) of this run's last exchange of it (a URL is asked
+        #: for once a night; its Fetch row, written later, points there)
+        self.warc_refs: dict[str, tuple[str, int]] = {}
+
+    # ------------------------------------------------------------ WARC
+
+    def record(self, ex: Exchange) -> tuple[str, int]:
+        ref = self.warc.write(ex)
+        self.warc_refs[ex.url] = ref
+        return ref
+
+    def warc_ref(self, url: str | None) -> tuple[str | None, int | None]:
+        ref = self.warc_refs.get(url) if url else None
+        return ref if ref else (None, None)
+
+    def close(self) -> None:
+        self.warc.close()
 
     # ------------------------------------------------------------ validators / cache
 
@@ -75,15 +98,19 @@ class CrawlStore:
               error: str | None = None) -> None:
         with self.archive.Session.begin() as s:
             src = s.scalar(select(Source.id).where(Source.url == url))
+            wf, wo = self.warc_ref(url) if status is not None else (None, None)
             s.add(Fetch(url=url, source_id=src, status=status, sha256=sha, error=error,
-                        parse_status="skipped" if sha else "none"))
+                        parse_status="skipped" if sha else "none",
+                        warc_file=wf, warc_offset=wo))
 
     def page_fetch(self, url: str, body: bytes, status: int) -> str:
         """A detail page archived as an extra file of a report: blob + fetch row."""
         with self.archive.Session.begin() as s:
             sha = self._blob(s, body)
             src = s.scalar(select(Source.id).where(Source.url == url))
-            s.add(Fetch(url=url, source_id=src, status=status, sha256=sha, parse_status="page"))
+            wf, wo = self.warc_ref(url)
+            s.add(Fetch(url=url, source_id=src, status=status, sha256=sha, parse_status="page",
+                        warc_file=wf, warc_offset=wo))
             return sha
 
     # ------------------------------------------------------------ reports

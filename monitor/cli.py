@@ -238,4 +238,11 @@ def search(ctx: Ctx, query: str | None, agency: str | None, year: int | None, li
 
 
 # the commands that live in their own modules register themselves on ``main`` on import
-from monitor import cmd_alerts, cmd_crawl, cmd_demo, cmd_rollup, cmd_web  # noqa: E402,F401
+from monitor import (  # noqa: E402,F401
+    cmd_alerts,
+    cmd_crawl,
+    cmd_demo,
+    cmd_evidence,
+    cmd_rollup,
+    cmd_web,
+)

@@ -612,6 +612,7 @@ class ReportsSpider(scrapy.Spider):
                 ps.pending = 0
                 self.maybe_finish(ps)
         self.progress.stop()
+        self.store.close()
 
 
 MAX_COPIES = 3  # more report files on one page than this are not copies of one report
