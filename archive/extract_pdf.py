@@ -214,13 +214,15 @@ def _groups(found: list[_Rule]) -> list[list[_Rule]]:
     hs = [i for i, r in enumerate(found) if r.horizontal]
     vs = sorted((i for i, r in enumerate(found) if not r.horizontal), key=lambda j: found[j].at)
     v_at = [found[j].at for j in vs]
+    v_span = [(found[j].lo - SNAP, found[j].hi + SNAP, j) for j in vs]
     for i in hs:  # only the verticals within the horizontal's reach (WPS: thousands of each)
         h = found[i]
-        for j in vs[bisect.bisect_left(v_at, h.lo - SNAP):bisect.bisect_right(v_at, h.hi + SNAP)]:
-            v = found[j]
-            if v.lo - SNAP <= h.at <= v.hi + SNAP:
-                ri, rj = root(i), root(j)
-                if ri != rj:
+        y, ri = h.at, root(i)
+        for lo, hi, j in v_span[bisect.bisect_left(v_at, h.lo - SNAP):
+                                bisect.bisect_right(v_at, h.hi + SNAP)]:
+            if lo <= y <= hi and parent[j] != ri:
+                rj = root(j)
+                if rj != ri:
                     parent[rj] = ri
     groups: dict[int, list[_Rule]] = {}
     for i, r in enumerate(found):
