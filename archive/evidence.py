@@ -322,7 +322,8 @@ def _html(m: dict[str, Any]) -> str:
             src += f"，偏移 {x['warc_offset']}"
         rows.append(
             f"<tr><td>{e(_local(x['fetched_at'], tz))}</td><td>{e(x['url'])}</td>"
-            f"<td>{x['status'] if x['status'] is not None else e(x.get('error') or '—')}</td>"
+            f"<td style=\"white-space:nowrap\">"
+            f"{x['status'] if x['status'] is not None else e(x.get('error') or '—')}</td>"
             f"<td><code>{e(x['sha256'] or '—')}</code></td><td>{e('；'.join(x['why']))}</td>"
             f"<td>{src}</td></tr>")
     vers = []
@@ -340,7 +341,8 @@ def _html(m: dict[str, Any]) -> str:
 <title>证据说明：{e(a['name'])} {m['year']} 年度报告</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;line-height:1.6}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #999;padding:4px;
-vertical-align:top;word-break:break-all;font-size:90%}}.note{{background:#fff3cd;padding:8px}}
+vertical-align:top;word-break:break-all;font-size:90%}}td:first-child{{white-space:nowrap}}
+.note{{background:#fff3cd;padding:8px}}
 </style></head><body>
 <h1>证据说明</h1>
 <p>{e(a['name'])}（{e(a['id'])}）政府信息公开工作{m['year']}年度报告的发布情况，由 nianbao
