@@ -25,9 +25,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from archive.store import Archive
 
 os.environ.setdefault("NIANBAO_ALLOW_PRIVATE", "1")
 
@@ -161,22 +164,25 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     built-in registry the demo replaces."""
     import datetime as dt
     import re
-    import subprocess
-    import sys
 
-    root = Path(__file__).resolve().parent.parent
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("NIANBAO_") or k == "NIANBAO_LOG_LEVEL"}
+    from helpers import clean_env, nianbao
+
     data = tmp_path_factory.mktemp("demo") / "data"
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), *args],
-                              capture_output=True, text=True, env=env, cwd=root, timeout=600)
-
-    assert run("init").returncode == 0
-    p = run("demo", "--no-serve")
+    assert nianbao(data, "init", env=clean_env()).returncode == 0
+    p = nianbao(data, "demo", "--no-serve", env=clean_env())
     assert p.returncode == 0, p.stderr[-3000:]
     m = re.search(r"检查日期 (\d{4}-\d{2}-\d{2})", p.stdout)
     assert m, p.stdout
     return {"data": data, "stdout": p.stdout, "stderr": p.stderr,
             "today": dt.date.fromisoformat(m.group(1))}
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    """An empty, migrated archive in ``tmp_path/data`` (on this session's database). Modules
+    that need one filled or shared override it with their own ``archive`` fixture."""
+    from archive.store import Archive
+
+    a = Archive(tmp_path / "data")
+    a.migrate()
+    return a

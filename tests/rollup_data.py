@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from helpers import nianbao
 
 from archive.render import render_html
 from archive.samples import inject, previous_record, sample_record
@@ -62,11 +63,6 @@ def build(data_dir: Path) -> Archive:
 
 
 # ------------------------------------------------------------------ what the tests compare
-
-
-def nianbao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True)
 
 
 def dumps(data: Path) -> dict[str, Any]:

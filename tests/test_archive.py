@@ -5,34 +5,15 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import nianbao, seed_bytes, seed_path
 from sqlalchemy import func, select
 
 from archive.models import Cell, Fetch, FindingRow, ReportVersion
 from archive.store import Archive
-
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-
-
-def seed_bytes(prefix: str) -> bytes:
-    return next(SEEDS.glob(prefix + "_*.txt")).read_bytes()
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    a = Archive(tmp_path / "data")
-    a.migrate()
-    return a
-
-
-def nianbao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True)
 
 
 def test_ingest_stores_versions_and_never_overwrites(archive: Archive) -> None:
@@ -135,7 +116,7 @@ def test_huge_file_is_archived_not_parsed(archive: Archive) -> None:
 def test_cli_reports_hostile_file_with_clear_line(tmp_path: Path) -> None:
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-    good = next(SEEDS.glob("003_*.txt"))
+    good = seed_path("003")
     res = nianbao(tmp_path / "d", "ingest", str(good), str(bad), "--json")
     assert res.returncode == 1  # ran, but some files were unparseable
     out = json.loads(res.stdout)
@@ -147,7 +128,7 @@ def test_fsck_finds_flipped_byte_and_missing_blob(tmp_path: Path) -> None:
     d = tmp_path / "d"
     assert nianbao(d, "init").returncode == 0
     for p in ("000", "003"):
-        assert nianbao(d, "ingest", str(next(SEEDS.glob(p + "_*.txt")))).returncode == 0
+        assert nianbao(d, "ingest", str(seed_path(p))).returncode == 0
     ok = nianbao(d, "fsck", "--json")
     assert ok.returncode == 0 and json.loads(ok.stdout)["ok"] is True
     a = Archive(d)
@@ -166,7 +147,7 @@ def test_fsck_finds_flipped_byte_and_missing_blob(tmp_path: Path) -> None:
 
 def test_reports_json_shape(tmp_path: Path) -> None:
     d = tmp_path / "d"
-    nianbao(d, "ingest", str(next(SEEDS.glob("002_*.txt"))), "--url", "http://www.nxzw.gov.cn/a.txt")
+    nianbao(d, "ingest", str(seed_path("002")), "--url", "http://www.nxzw.gov.cn/a.txt")
     res = nianbao(d, "reports", "--json")
     (r,) = json.loads(res.stdout)["reports"]
     for key in ("id", "agency_id", "agency", "year", "url", "sha256", "first_seen",
@@ -181,7 +162,7 @@ def test_export_csv_and_json_one_row_per_cell(tmp_path: Path) -> None:
 
     d = tmp_path / "d"
     nianbao(d, "init")  # the built-in registry names the agency nx-jgsw
-    nianbao(d, "ingest", str(next(SEEDS.glob("000_*.txt"))))
+    nianbao(d, "ingest", str(seed_path("000")))
     out = tmp_path / "cells.csv"
     assert nianbao(d, "export", "--format", "csv", "--out", str(out)).returncode == 0
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from portal_sim import nianbao
 
+pytestmark = pytest.mark.hostile
+
 
 @pytest.mark.parametrize("toml,words", [
     ("download_delay = [\n", "不是有效的 TOML"),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers import seed_path
 from portal_sim import nianbao
-
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
 def test_registry_add_list_and_from_reports(tmp_path: Path) -> None:
@@ -23,7 +22,7 @@ def test_registry_add_list_and_from_reports(tmp_path: Path) -> None:
             "emails": ["a@b.cn"],
             "deadline": None, "since": 2008, "region": None, "level": None} in listed
 
-    seed = next(SEEDS.glob("000_*.txt"))
+    seed = seed_path("000")
     assert nianbao(data, "ingest", str(seed)).returncode == 0
     out = json.loads(nianbao(data, "registry", "from-reports", "--json").stdout)["agencies"]
     (entry,) = [a for a in out if a["name"] == "自治区机关事务管理局"]

@@ -13,36 +13,28 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+import helpers
 import pytest
+from helpers import ROOT, SEEDS, clean_env, monitor_argv
 
 from crawler.simulator.demo import scenario
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 SEED_IDS = {"nx-jgsw", "zw-spt-jgswj", "zw-jgswfwzx", "nx-xfj", "nx-zfbgt"}
 
 pytestmark = pytest.mark.slow
 
 
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith("NIANBAO_") or k == "NIANBAO_LOG_LEVEL"}
-
-
 def nianbao(data: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), *args],
-                          capture_output=True, text=True, env={**env(), "COLUMNS": "300"},
-                          cwd=ROOT, timeout=timeout)
+    """``helpers.nianbao`` in a new user's environment, with a wide terminal."""
+    return helpers.nianbao(data, *args, env={**clean_env(), "COLUMNS": "300"}, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +116,8 @@ def _get(url: str) -> tuple[int, str]:
 
 def test_dashboard_shows_the_demo(demo: dict[str, Any]) -> None:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(demo["data"]),
-                             "serve", "--port", str(port)], env=env(), cwd=ROOT,
+    proc = subprocess.Popen(monitor_argv(demo["data"], "serve", "--port", str(port)),
+                            env=clean_env(), cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"

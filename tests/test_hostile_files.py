@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import seed_bytes, seed_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,8 @@ from archive.extract import extract
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile  # noqa: E402
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+pytestmark = pytest.mark.hostile
+
 MB = 1024 * 1024
 BUDGET = 512 * MB
 
@@ -164,7 +166,7 @@ def test_deep_html_is_a_reason_in_parse_too(probes: dict[str, Path], data_dir: P
 
 def test_agency_must_be_registered(data_dir: Path) -> None:
     """Before: ``--agency X`` silently created agency X."""
-    seed = next(SEEDS.glob("003_*.txt"))
+    seed = seed_path("003")
     code, _, err, _ = run(data_dir, "ingest", "--agency", "no-such-agency", str(seed))
     assert code == 2 and "未登记的机关：no-such-agency" in err
     code, out, _, _ = run(data_dir, "registry", "list", "--json")
@@ -177,7 +179,7 @@ def test_agency_must_be_registered(data_dir: Path) -> None:
 def test_agency_conflict_is_reported(data_dir: Path) -> None:
     """Seed 003 is 自治区信访局's report; filed under 自治区机关事务管理局 (registered too), the
     conflict is reported instead of --agency being silently ignored."""
-    seed = next(SEEDS.glob("003_*.txt"))
+    seed = seed_path("003")
     code, out, err, _ = run(data_dir, "ingest", "--json", "--agency", "nx-jgsw", str(seed))
     assert code == 1
     (res,) = json.loads(out)["ingested"]
@@ -198,7 +200,7 @@ def test_unexpected_exception_is_a_stored_reason(tmp_path: Path,
         raise KeyError("bug")
 
     monkeypatch.setattr(archive.parse, "parse_document", boom)
-    seed = next(SEEDS.glob("003_*.txt")).read_bytes()
+    seed = seed_bytes("003")
     for isolate in (False, True):
         with pytest.raises(Unreadable, match="解析器内部错误（KeyError") as e:
             read_report(seed, isolate=isolate, budget=Budget(seconds=30))

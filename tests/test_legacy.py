@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 from itertools import product
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import seed_bytes
 
 from archive.document import Document, Paragraph, Table, fold
 from archive.extract import extract
@@ -20,8 +20,6 @@ from archive.legacy import _candidates, _cuts, is_legacy, legacy_stats
 from archive.record import LegacyRow, legacy_rows_under
 from archive.render import render
 from archive.samples import sample_record
-
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
 def rows_of(text: str, notes: list[str] | None = None) -> list[LegacyRow]:
@@ -353,7 +351,7 @@ def test_sample_renderings_read_back_to_their_records(case: str, fmt: str, encod
 
 
 def test_seed001_statistics_table() -> None:
-    doc = extract(next(SEEDS.glob("001_*.txt")).read_bytes())
+    doc = extract(seed_bytes("001"))
     assert is_legacy(fold(doc.text()))
     rows = legacy_stats(doc)
     by_label = {r["label"]: r for r in rows}

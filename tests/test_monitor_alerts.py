@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
+from helpers import nianbao, seed_text
 from sqlalchemy import select
 
 from archive.models import Alert, PortalCrawl, Report, Run, Source
@@ -22,12 +20,7 @@ from archive.store import Archive
 from monitor.alerts import check, list_alerts, text_diff
 from monitor.deadlines import due_date, posting_date
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def seed_text(prefix: str) -> str:
-    return next(SEEDS.glob(prefix + "_*.txt")).read_text(encoding="utf-8")
 
 
 def night(day: str, hour: int = 2) -> dt.datetime:
@@ -124,13 +117,6 @@ def keys(rows: list[dict]) -> set[tuple[str, str | None, int | None]]:
     return {(r["kind"], r["agency_id"], r["year"]) for r in rows}
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    a = Archive(tmp_path / "data")
-    a.migrate()
-    return a
-
-
 def test_calendar_walk(archive: Archive, tmp_path: Path) -> None:
     w = World(archive)
     invalid_first = seed_text("000").encode()
@@ -208,12 +194,9 @@ def test_calendar_walk(archive: Archive, tmp_path: Path) -> None:
     assert not any(k[1] == "unchecked" for k in alerts)
 
     # the CLI agrees, and a second check on the same day records nothing
-    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(archive.data_dir),
-                          "check", "--today", "2021-04-02", "--json"],
-                         capture_output=True, text=True, check=True)
+    out = nianbao(archive.data_dir, "check", "--today", "2021-04-02", "--json", check=True)
     assert json.loads(out.stdout)["opened"] == [] and json.loads(out.stdout)["resolved"] == []
-    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(archive.data_dir),
-                          "alerts", "--json"], capture_output=True, text=True, check=True)
+    out = nianbao(archive.data_dir, "alerts", "--json", check=True)
     listed = json.loads(out.stdout)["alerts"]
     assert len(listed) == len(alerts)
     assert set(listed[0]) >= {"id", "kind", "agency_id", "year", "state", "opened_on", "detail"}

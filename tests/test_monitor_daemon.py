@@ -7,13 +7,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import monitor_argv, nianbao
 from smtp_sink import Sink
 from sqlalchemy import select, text
 
@@ -70,8 +70,8 @@ def stored_next_run(data: Path) -> float | None:
 
 
 def start_daemon(data: Path, cron: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), "daemon",
-                             "--cron", cron, "--timezone", "UTC", "--no-crawl"],
+    return subprocess.Popen(monitor_argv(data, "daemon", "--cron", cron, "--timezone", "UTC",
+                                         "--no-crawl"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -100,8 +100,7 @@ def test_run_is_one_logged_cycle(tmp_path: Path) -> None:
         a.migrate()
         a.ingest(next((Path(__file__).parent / "fixtures" / "seeds").glob("000_*.txt"))
                  .read_bytes(), year=2020)
-        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "run"],
-                             capture_output=True, text=True, timeout=120)
+        out = nianbao(data, "run", timeout=120)
         assert out.returncode == 0, out.stderr
         assert "检查完成" in out.stderr and "邮件：已发送 1 封" in out.stderr
         assert out.stdout == ""  # progress goes to stderr
@@ -113,6 +112,7 @@ def test_run_is_one_logged_cycle(tmp_path: Path) -> None:
     assert "年报数据有误" in msg.get_body(preferencelist=("plain",)).get_content()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_daemon_runs_the_cycle_on_schedule(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -130,6 +130,7 @@ def test_daemon_runs_the_cycle_on_schedule(tmp_path: Path) -> None:
     assert len(runs(data)) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(150)
 def test_daemon_catches_up_once_after_an_outage(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -163,8 +164,7 @@ def test_daemon_catches_up_once_after_an_outage(tmp_path: Path) -> None:
         assert alert.kind == "NIGHTLY_RUN_MISSED" and alert.state == "open" and alert.notified
     (msg,) = sink.messages
     assert "夜间任务未按时运行" in msg["Subject"] + msg.get_body(("plain",)).get_content()
-    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
-                          "--json"], capture_output=True, text=True, check=True)
+    out = nianbao(data, "alerts", "--json", check=True)
     assert json.loads(out.stdout)["alerts"][0]["kind"] == "NIGHTLY_RUN_MISSED"
 
 
@@ -180,17 +180,15 @@ def test_daemon_retries_queued_mail_between_cycles(tmp_path: Path) -> None:
     a.ingest(next((Path(__file__).parent / "fixtures" / "seeds").glob("000_*.txt")).read_bytes(),
              year=2020)
     assert check(a).opened
-    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
-                          "send"], capture_output=True, text=True, timeout=120)
+    out = nianbao(data, "alerts", "send", timeout=120)
     assert "邮件未能发出" in out.stderr  # the server is down: queued with a backoff
     with a.Session.begin() as s:  # ... and the backoff has run out
         (row,) = s.scalars(select(Outbox))
         row.next_attempt_at = dt.datetime(2000, 1, 1)
     sink.start()
     cron = "0 3 1 1 *"  # no cycle during this test
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), "daemon",
-                             "--cron", cron, "--timezone", "UTC", "--no-crawl",
-                             "--outbox-minutes", "0.05"],
+    proc = subprocess.Popen(monitor_argv(data, "daemon", "--cron", cron, "--timezone", "UTC",
+                                         "--no-crawl", "--outbox-minutes", "0.05"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(lambda: sink.raw, timeout=60)

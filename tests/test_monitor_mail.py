@@ -7,12 +7,12 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from email.header import decode_header, make_header
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import monitor_argv, nianbao, seed_bytes
 from smtp_sink import Sink, free_port
 from sqlalchemy import select
 
@@ -20,13 +20,7 @@ from archive.models import Outbox, PortalCrawl
 from archive.store import Archive
 from monitor.alerts import check, list_alerts
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 TODAY = dt.date(2021, 2, 5)
-
-
-def nianbao(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, timeout=120)
 
 
 def configure(data_dir: Path, port: int, copy_agencies: bool = True) -> None:
@@ -59,7 +53,7 @@ def make_alerts(data_dir: Path) -> Archive:
                           outcome="ok", agency_ids=["nx-xfj"]))
         s.add(PortalCrawl(portal="http://gov.example/", started_at=crawled, finished_at=crawled,
                           outcome="unreachable", reason="连接超时", agency_ids=["nx-zfbgt"]))
-    r = a.ingest(next(SEEDS.glob("000_*.txt")).read_bytes(), agency="nx-jgsw", year=2020,
+    r = a.ingest(seed_bytes("000"), agency="nx-jgsw", year=2020,
                  url="http://nxjgsw.example/nb2020.html", posted_on=dt.date(2021, 1, 20))
     assert r.report_id
     res = check(a, today=TODAY)
@@ -162,8 +156,7 @@ def test_sigkill_in_the_middle_of_sending_loses_and_repeats_nothing(
     make_alerts(data)
     sink.start(stall_on=2)  # takes the 2nd message's content, never answers
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data),
-                                 *command], stdout=subprocess.PIPE,
+        proc = subprocess.Popen(monitor_argv(data, *command), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
         assert sink.stalled.wait(60), "the sender never reached the 2nd message"
         os.kill(proc.pid, signal.SIGKILL)
@@ -191,8 +184,7 @@ def test_concurrent_senders_send_each_digest_once(tmp_path: Path) -> None:
     with Sink() as sink:
         configure(data, sink.port)
         make_alerts(data)
-        procs = [subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data),
-                                   "alerts", "send"], stdout=subprocess.DEVNULL,
+        procs = [subprocess.Popen(monitor_argv(data, "alerts", "send"), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE) for _ in range(3)]
         assert [p.wait(120) for p in procs] == [0, 0, 0]
     ids = [m["Message-ID"] for m in sink.messages]
@@ -238,12 +230,9 @@ def test_starttls_and_login(tmp_path: Path) -> None:
             f.write(f'smtp_starttls = true\nsmtp_user = "nianbao"\nsmtp_cafile = "{cafile}"\n')
         make_alerts(data)
         env = dict(os.environ, NIANBAO_SMTP_PASSWORD="wrong")
-        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
-                              "send"], capture_output=True, text=True, env=env, timeout=120)
+        out = nianbao(data, "alerts", "send", env=env, timeout=120)
         assert out.returncode == 0 and "邮件未能发出" in out.stderr and sink.raw == []
         env["NIANBAO_SMTP_PASSWORD"] = "秘密口令1"
-        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "alerts",
-                              "send", "--retry-now"], capture_output=True, text=True, env=env,
-                             timeout=120)
+        out = nianbao(data, "alerts", "send", "--retry-now", env=env, timeout=120)
         assert out.returncode == 0 and "已发送 1 封" in out.stderr, out.stderr
     assert sink.logins == ["nianbao"] and len(sink.messages) == 1

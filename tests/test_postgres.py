@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+from helpers import seed_bytes
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +35,13 @@ def test_archive_on_postgresql(pg_url: str, tmp_path: Path, monkeypatch: pytest.
     a = Archive(tmp_path / "d")
     assert a.engine.dialect.name == "postgresql"
     a.migrate()
-    results = {p: a.ingest(next(SEEDS.glob(p + "_*.txt")).read_bytes()) for p in
+    results = {p: a.ingest(seed_bytes(p)) for p in
                ("000", "001", "002", "003", "004")}
     assert all(r.status == "new" for r in results.values())
     reps = {r["agency"]: r for r in a.reports()}
     assert set(reps["自治区机关事务管理局"]["findings"]) >= {"T3_BALANCE", "TABLE_BLANK"}
     assert "LEGACY_SUM" in reps["沙坡头区机关事务局"]["findings"]
-    again = a.ingest(next(SEEDS.glob("003_*.txt")).read_bytes())
+    again = a.ingest(seed_bytes("003"))
     assert again.status == "unchanged"
     from archive.search import get_search
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from helpers import monitor_argv, nianbao
 from portal_sim import ROOT, env
 
 from archive.render import render
@@ -18,7 +18,7 @@ from archive.samples import sample_record
 
 
 def _start(data: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(data), *args],
+    return subprocess.Popen(monitor_argv(data, *args),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env(), cwd=ROOT)
 
@@ -74,14 +74,11 @@ def test_ingests_creating_the_same_new_agency_at_once(tmp_path: Path) -> None:
     for rc, _out, errs in _finish(procs):
         assert rc == 0, errs
         assert "IntegrityError" not in errs and "Traceback" not in errs
-    listed = json.loads(subprocess.run(
-        [sys.executable, "-m", "monitor", "--data-dir", str(data), "reports", "--json"],
-        capture_output=True, text=True, env=env(), cwd=ROOT, check=True).stdout)
+    listed = json.loads(nianbao(data, "reports", "--json", env=env(), check=True).stdout)
     rows = listed["reports"] if isinstance(listed, dict) else listed
     years = sorted(r["year"] for r in rows)
     assert years == list(range(2012, 2024))
     assert len({r["agency_id"] for r in rows}) == 1
     assert pages > 0, "the web pages never answered during the ingests"
-    fsck = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data), "fsck"],
-                          capture_output=True, text=True, env=env(), cwd=ROOT)
+    fsck = nianbao(data, "fsck", env=env())
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr

@@ -11,6 +11,8 @@ from portal_sim import nianbao
 
 from archive.registry import RegistryError, load_registry, parse_registry, url_problem
 
+pytestmark = pytest.mark.hostile
+
 GOOD = "  - id: ok\n    name: 某市教育局\n    portal: http://jy.example.gov.cn/\n"
 
 

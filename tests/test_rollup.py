@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import rollup_data
+from helpers import nianbao
 from rollup_data import (
     INVALID,
     LATE,
@@ -19,7 +20,6 @@ from rollup_data import (
     UNREADABLE,
     YEAR,
     expected_totals,
-    nianbao,
 )
 
 from archive.store import Archive

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
-from rollup_data import check_workbook_against_rollup, dumps, expected_totals, nianbao
+from helpers import nianbao
+from rollup_data import check_workbook_against_rollup, dumps, expected_totals
 
 from archive.store import Archive
 from crawler.simulator.demo import scenario

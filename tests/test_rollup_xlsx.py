@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 import rollup_data
+from helpers import nianbao
 from rollup_data import (
     INVALID,
     MISSING,
@@ -20,7 +21,6 @@ from rollup_data import (
     UNREADABLE,
     YEAR,
     check_workbook_against_rollup,
-    nianbao,
 )
 
 from monitor.workbook import FINDINGS, LEFT, SUMMARY, T2, T3, T4, table_columns

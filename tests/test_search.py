@@ -4,11 +4,10 @@ length; the index follows every ingest and can be rebuilt."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import nianbao, seed_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -19,13 +18,8 @@ from archive.models import Report
 from archive.search import fragments, get_search, snippet
 from archive.store import Archive
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 AGENCIES = {"000": "自治区机关事务管理局", "002": "中卫市机关事务服务中心",
             "003": "自治区信访局", "004": "自治区人民政府办公厅"}
-
-
-def seed_text(prefix: str) -> str:
-    return next(SEEDS.glob(prefix + "_*.txt")).read_text(encoding="utf-8")
 
 
 def variants() -> list[str]:
@@ -254,14 +248,10 @@ def test_cli_search_json_and_rebuild(tmp_path: Path) -> None:
     a.ingest(seed_text("003").encode())
     a.ingest(seed_text("000").encode())
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(d), *args],
-                              capture_output=True, text=True)
-
-    out = run("search", "信访", "--json")
+    out = nianbao(d, "search", "信访", "--json")
     assert out.returncode == 0, out.stderr
     hits = json.loads(out.stdout)["hits"]
     assert {h["agency"] for h in hits} == {"自治区信访局", "自治区机关事务管理局"}
     assert all({"report_id", "agency", "year", "snippet"} <= h.keys() for h in hits)
-    out = run("search", "--rebuild")
+    out = nianbao(d, "search", "--rebuild")
     assert out.returncode == 0 and "2" in out.stderr

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import seed_text
 from test_postgres import pg_url  # noqa: F401  (the throw-away cluster fixture)
-from test_search import scan, seed_text
+from test_search import scan
 
 from archive.search import get_search
 from archive.search_pg import PgSearch

@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import seed_path
 
 from archive.extract import extract
 from archive.parse import parse_document
 from archive.record import T3_COLUMNS, get_path
 from archive.validate import Context, validate
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-
 
 def seed(prefix: str) -> dict:
-    path = next(SEEDS.glob(prefix + "_*.txt"))
+    path = seed_path(prefix)
     rec = parse_document(extract(path.read_bytes()))
     validate(rec, Context(filed_year=rec["year"]))
     return rec
@@ -133,7 +131,7 @@ def test_seed004_pdf_text_vertical_headers() -> None:
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_cli_parse_json(prefix: str) -> None:
-    path = next(SEEDS.glob(prefix + "_*.txt"))
+    path = seed_path(prefix)
     out = subprocess.run([sys.executable, "-m", "monitor", "parse", str(path), "--json"],
                          capture_output=True, text=True, check=True)
     rec = json.loads(out.stdout)

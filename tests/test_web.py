@@ -8,19 +8,17 @@ import datetime as dt
 import hashlib
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from helpers import nianbao, seed_bytes
 
 from archive.models import Alert
 from archive.search import get_search
 from archive.store import Archive
 from monitor.web import create_app
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 AGENCIES = [
     {"id": "nx-jgsw", "name": "自治区机关事务管理局", "kind": "department"},
     {"id": "spt-jgsw", "name": "沙坡头区机关事务局", "kind": "department"},
@@ -33,10 +31,6 @@ AGENCIES = [
 EVIL_URL = 'http://evil.example/a/"><script>x</script>/../../报告.txt'
 
 
-def seed(prefix: str) -> bytes:
-    return next(SEEDS.glob(prefix + "_*.txt")).read_bytes()
-
-
 def build_archive(d: Path) -> Archive:
     """Five seeds (003 in two versions), a report from a hostile portal, a LATE and a
     MISSING alert as the monitor would record them."""
@@ -46,12 +40,12 @@ def build_archive(d: Path) -> Archive:
         for entry in AGENCIES:
             a.upsert_agency(s, entry)
     for p in ("000", "001", "002", "003", "004"):
-        r = a.ingest(seed(p), url=f"http://portal.example/{p}/nianbao-2020.txt")
+        r = a.ingest(seed_bytes(p), url=f"http://portal.example/{p}/nianbao-2020.txt")
         assert r.status == "new", r.error
-    v2 = seed("003").decode().replace("自治区信访局在推进", "自治区信访局积极推进")
+    v2 = seed_bytes("003").decode().replace("自治区信访局在推进", "自治区信访局积极推进")
     assert a.ingest(v2.encode(), url="http://portal.example/003/nianbao-2020.txt").status == \
         "new_version"
-    evil = seed("003").decode().replace("自治区信访局", "测试<script>alert(1)</script>局")
+    evil = seed_bytes("003").decode().replace("自治区信访局", "测试<script>alert(1)</script>局")
     r = a.ingest(evil.replace("2020", "2019").encode(), url=EVIL_URL)
     assert r.status == "new", r.error
     with a.Session.begin() as s:
@@ -201,7 +195,7 @@ def test_blob_download_by_hash(client: FlaskClient, archive: Archive) -> None:
     resp = client.get(f"/blob/{rep['sha256']}")
     assert resp.status_code == 200
     assert hashlib.sha256(resp.data).hexdigest() == rep["sha256"]
-    assert resp.data == seed("000")
+    assert resp.data == seed_bytes("000")
     assert resp.headers["Content-Disposition"] == 'attachment; filename="nianbao-2020.txt"'
     assert resp.mimetype == "application/octet-stream"
     assert client.get(f"/blob/{rep['sha256'].upper()}").status_code == 200
@@ -214,10 +208,10 @@ def test_blob_download_by_hash(client: FlaskClient, archive: Archive) -> None:
 def test_damaged_blob_is_not_served(tmp_path: Path) -> None:
     a = Archive(tmp_path / "d")
     a.migrate()
-    r = a.ingest(seed("003"))
+    r = a.ingest(seed_bytes("003"))
     path = a.blobs.path(r.sha256)
     path.chmod(0o644)
-    path.write_bytes(seed("003").replace("信访".encode(), b"xx", 1))
+    path.write_bytes(seed_bytes("003").replace("信访".encode(), b"xx", 1))
     resp = create_app(a).test_client().get(f"/blob/{r.sha256}")
     assert resp.status_code == 500 and "nianbao fsck" in resp.get_data(as_text=True)
 
@@ -284,8 +278,7 @@ def test_stats_csv_equals_export(client: FlaskClient, archive: Archive) -> None:
     resp = client.get("/stats.csv")
     assert resp.status_code == 200
     web = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
-    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(archive.data_dir),
-                          "export", "--format", "csv"], capture_output=True, text=True, check=True)
+    out = nianbao(archive.data_dir, "export", "--format", "csv", check=True)
     cli = list(csv.reader(io.StringIO(out.stdout)))
     assert web == cli and len(web) > 100
     assert client.get("/api/stats").get_json()["cells"][0].keys() >= {"cell", "value", "agency"}
@@ -315,14 +308,10 @@ def test_serve_reports_busy_port(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(tmp_path / "d"),
-                              "serve", "--port", str(port)], capture_output=True, text=True,
-                             timeout=60)
+        out = nianbao(tmp_path / "d", "serve", "--port", str(port), timeout=60)
     assert out.returncode == 2 and "端口" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_serve_refuses_open_address_without_token(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(tmp_path / "d"),
-                          "serve", "--host", "0.0.0.0", "--port", "1"],
-                         capture_output=True, text=True, timeout=60)
+    out = nianbao(tmp_path / "d", "serve", "--host", "0.0.0.0", "--port", "1", timeout=60)
     assert out.returncode == 2 and "令牌" in out.stderr

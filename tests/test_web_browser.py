@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import seed_bytes
 from playwright.sync_api import Browser, Page, sync_playwright
-from test_web import build_archive, seed
+from test_web import build_archive
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -76,7 +77,7 @@ def test_real_server_pages_and_json(server: str) -> None:
     assert "自治区信访局" in {h["agency"] for h in hits}
     assert get(server + "/blob/../../etc/passwd")[0] == 404
     assert get(server + "/blob/" + "0" * 64)[0] == 404
-    sha = hashlib.sha256(seed("000")).hexdigest()
+    sha = hashlib.sha256(seed_bytes("000")).hexdigest()
     status, body = get(server + "/blob/" + sha)
     assert status == 200 and hashlib.sha256(body).hexdigest() == sha
 
@@ -134,7 +135,7 @@ def test_search_word_and_phrase_then_open_failing_report(server: str, page: Page
         pg.click("#download-original")
     path = dl.value.path()
     assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == hashlib.sha256(
-        seed("000")).hexdigest()
+        seed_bytes("000")).hexdigest()
     assert dl.value.suggested_filename == "nianbao-2020.txt"
 
 

@@ -14,15 +14,18 @@ from urllib.parse import quote, unquote_to_bytes
 import pytest
 from flask import Flask, Request
 from flask.testing import FlaskClient
+from helpers import seed_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_web import build_archive, report_id, seed
+from test_web import build_archive, report_id
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
 from archive.search import get_search
 from archive.store import Archive
 from monitor.web import chart, create_app, views
+
+pytestmark = pytest.mark.hostile
 
 #: a Host header no link may ever carry (test_web's archive does hold evil.example URLs)
 ATTACKER = "attacker.invalid"
@@ -254,7 +257,7 @@ def test_agency_page_with_17_to_30_digit_numbers(tmp_path: Path) -> None:
     a.migrate()
     with a.Session.begin() as s:
         a.upsert_agency(s, {"id": "nx-xfj", "name": "自治区信访局", "kind": "department"})
-    text = seed("003").decode()
+    text = seed_bytes("003").decode()
     big, mid = "123456789012345678901234567890", "12345678901234567"
     row = "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0"
     granted = "(一) 予以公开\t0\t0\t0\t0\t0\t0\t0"
@@ -380,6 +383,7 @@ def _check(client: FlaskClient, url: str) -> None:
     assert time.monotonic() - started < 10, url
 
 
+@pytest.mark.slow
 def test_every_route_every_hostile_value(app: Flask, archive: Archive) -> None:
     """The matrix: each route × each hostile value, in each path argument (the others
     valid), in each query argument the route reads (beside a valid search phrase), and in

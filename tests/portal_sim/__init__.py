@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.simulator import Farm
+import helpers
+from helpers import ROOT  # noqa: F401 - re-exported to the crawl tests
 
-ROOT = Path(__file__).resolve().parents[2]
+from crawler.simulator import Farm
 
 CRAWL_ENV = {
     "NIANBAO_DOWNLOAD_DELAY": "0",
@@ -30,8 +30,8 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def nianbao(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, env=env(**extra), cwd=ROOT, timeout=600)
+    """``helpers.nianbao`` with the crawl settings of :data:`CRAWL_ENV` (and ``extra``)."""
+    return helpers.nianbao(data_dir, *args, env=env(**extra))
 
 
 def crawl(data_dir: Path, registry: Path, *args: str, **extra: str) -> tuple[int, dict[str, Any],

@@ -1,4 +1,5 @@
-"""Hard cases of ``docs/platforms.md`` the main farm does not cover, one simulated portal each.
+"""Access barriers and indirect reports, hard cases of ``docs/platforms.md`` the main farm does
+not cover, one simulated portal each.
 
 robots.txt absent (404) or forbidden (403); a WAF answering 403 to non-browser
 User-Agents; reports shown only through ``<iframe>``/``<embed>``/pdf.js ``?file=``; the

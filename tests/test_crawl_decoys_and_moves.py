@@ -1,4 +1,4 @@
-"""More hard cases of ``docs/platforms.md``, one simulated portal each.
+"""Decoys and moved columns, hard cases of ``docs/platforms.md``, one simulated portal each.
 
 A county list carrying its towns' own reports (towns not in the registry); a listed
 report whose page is a 200 "页面不存在" labelled ``charset=iso-8859-1``; an old
