@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.extract import extract  # noqa: E402
 from archive.parse import parse_document  # noqa: E402
-from archive.record import Record  # noqa: E402
+from archive.record import Record, get_path  # noqa: E402
 from archive.render import render  # noqa: E402
 from archive.samples import sample_record  # noqa: E402
 
@@ -105,14 +105,6 @@ def rss_of(fmt: str, files: list[bytes]) -> tuple[float, float]:
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"
 
 
-def _cell(rec: object, dotted: str) -> object:
-    for part in dotted.split("."):
-        if not isinstance(rec, dict) or part not in rec:
-            return None
-        rec = rec[part]
-    return rec
-
-
 def real_accuracy() -> None:
     """Every hand-read cell of the real reports in ../shared/real, and the real PDF's parse
     time against pdftotext's on the same file."""
@@ -127,9 +119,10 @@ def real_accuracy() -> None:
             start = time.perf_counter()
             rec = parse_document(extract(data))
             secs = time.perf_counter() - start
+            got = dict(rec)
             ok = sum(1 for k, v in exp["cells"].items()
-                     if _cell(rec, k) == v or (isinstance(v, str)
-                                               and str(_cell(rec, k)).split() == v.split()))
+                     if get_path(got, k) == v or (isinstance(v, str)
+                                               and str(get_path(got, k)).split() == v.split()))
             docs += 1
             templates += rec["template"] == exp["template"]
             right, total = right + ok, total + len(exp["cells"])
