@@ -150,44 +150,72 @@ def scan(page: Any) -> tuple[bool, list[_Rule]]:
     """
     import pypdfium2.raw as raw
 
-    out: list[_Rule] = []
+    # pdfium's functions bound once: the loop runs per glyph object on WPS pages
+    count_segments, get_segment = raw.FPDFPath_CountSegments, raw.FPDFPath_GetPathSegment
+    get_point, seg_type, seg_close = (raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType,
+                                      raw.FPDFPathSegment_GetClose)
+    get_object, obj_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    get_bounds, get_matrix = raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
+    text_kind, path_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH
+    moveto, lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+    edges: list[tuple[tuple[float, float], tuple[float, float]]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     matrix = raw.FS_MATRIX()
-    for i in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    handle = page.raw
+    for i in range(raw.FPDFPage_CountObjects(handle)):
+        obj = get_object(handle, i)
+        kind = obj_type(obj)
+        if kind == text_kind:
+            get_bounds(obj, left, bottom, right, top)
             if right.value - left.value < 0.01 and top.value - bottom.value < 0.01:
                 return True, []
             continue
-        if kind != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetMatrix(obj, matrix):
+        if kind != path_kind or not get_matrix(obj, matrix):
             continue
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         start = prev = None
-        for k in range(raw.FPDFPath_CountSegments(obj)):
-            seg = raw.FPDFPath_GetPathSegment(obj, k)
-            raw.FPDFPathSegment_GetPoint(seg, x, y)
-            pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-            seg_kind = raw.FPDFPathSegment_GetType(seg)
-            if seg_kind == raw.FPDF_SEGMENT_MOVETO:
+        for k in range(count_segments(obj)):
+            seg = get_segment(obj, k)
+            get_point(seg, x, y)
+            px, py = x.value, y.value
+            pt = (a * px + c * py + e, b * px + d * py + f)
+            kind = seg_type(seg)
+            if kind == moveto:
                 start = pt
-            elif seg_kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
-                _edge(out, prev, pt)
+            elif kind == lineto and prev is not None:
+                edges.append((prev, pt))
             prev = pt
-            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
-                _edge(out, pt, start)
+            if start is not None and seg_close(seg):
+                edges.append((pt, start))
                 prev = start
-    return False, out
+    return False, _rules(edges)
 
 
-def _edge(out: list[_Rule], p: tuple[float, float], q: tuple[float, float]) -> None:
-    (x0, y0), (x1, y1) = p, q
-    if abs(y0 - y1) < 0.5 and abs(x0 - x1) >= MIN_RULE:
-        out.append(_Rule((y0 + y1) / 2, min(x0, x1), max(x0, x1), True))
-    elif abs(x0 - x1) < 0.5 and abs(y0 - y1) >= MIN_RULE:
-        out.append(_Rule((x0 + x1) / 2, min(y0, y1), max(y0, y1), False))
+def _rules(edges: list[tuple[tuple[float, float], tuple[float, float]]]) -> list[_Rule]:
+    """The axis-aligned edges as rules, collinear pieces that touch joined into one (WPS
+    draws every cell's border on its own: a table's row line comes as one piece a cell)."""
+    lines: dict[tuple[bool, float], list[tuple[float, float]]] = {}
+    for (x0, y0), (x1, y1) in edges:
+        if abs(y0 - y1) < 0.5 and abs(x0 - x1) >= MIN_RULE:
+            key, lo, hi = (True, round((y0 + y1) / 2, 1)), min(x0, x1), max(x0, x1)
+        elif abs(x0 - x1) < 0.5 and abs(y0 - y1) >= MIN_RULE:
+            key, lo, hi = (False, round((x0 + x1) / 2, 1)), min(y0, y1), max(y0, y1)
+        else:
+            continue
+        lines.setdefault(key, []).append((lo, hi))
+    out: list[_Rule] = []
+    for (horizontal, at), spans in lines.items():
+        spans.sort()
+        cur_lo, cur_hi = spans[0]
+        for lo, hi in spans[1:]:
+            if lo <= cur_hi + 0.5:
+                cur_hi = max(cur_hi, hi)
+            else:
+                out.append(_Rule(at, cur_lo, cur_hi, horizontal))
+                cur_lo, cur_hi = lo, hi
+        out.append(_Rule(at, cur_lo, cur_hi, horizontal))
+    return out
 
 
 def _cluster(values: list[float]) -> list[float]:
@@ -200,9 +228,6 @@ def _cluster(values: list[float]) -> list[float]:
 
 def _groups(found: list[_Rule]) -> list[list[_Rule]]:
     """Rules that touch each other (a horizontal crossing a vertical) form one table."""
-    # a border shared by two cells is drawn twice (and a filled rule as four edges)
-    found = list({(r.horizontal, round(r.at, 1), round(r.lo, 1), round(r.hi, 1)): r
-                  for r in found}.values())
     parent = list(range(len(found)))
 
     def root(i: int) -> int:
