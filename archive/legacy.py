@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import combinations, product
+from itertools import product
 
 from .document import Document, Table, fold
+from .glued.splits import by_segment, cell_splits
 from .numbers import is_blank, parse_count
 from .record import LegacyRow, legacy_level, legacy_rows_under, legacy_short
 from .rows import split_cells
@@ -125,38 +126,20 @@ def _number(token: str) -> int | float | None:
 # ---------------------------------------------------------------- glued digit runs
 
 
-def _cuts(digits: str, parts: int) -> list[tuple[str, ...]]:
-    """Every way to cut a digit run into ``parts`` numbers without leading zeros."""
-    out: list[tuple[str, ...]] = []
-    for pos in combinations(range(1, len(digits)), parts - 1):
-        bounds = (0, *pos, len(digits))
-        pieces = tuple(digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
-        if all(p == "0" or not p.startswith("0") for p in pieces):
-            out.append(pieces)
-    return out
-
-
 def _candidates(tokens: list[str], k: int) -> list[tuple[str, ...]]:
-    """The ways space-separated value tokens make ``k`` cells (glued tokens cut apart)."""
+    """The ways space-separated value tokens make ``k`` cells (glued tokens cut apart),
+    token by token: fewest cells first, then the shortest first number, and so on."""
     if len(tokens) >= k:
         return [tuple(tokens[:k])]
     if not tokens:
         return [("",) * k]
+    found, _ = cell_splits(tokens, k, whole_as_printed=True)
 
-    def rec(i: int, left: int) -> list[tuple[str, ...]]:
-        if i == len(tokens):
-            return [()] if left == 0 else []
-        rest = len(tokens) - i - 1
-        tok = tokens[i]
-        out: list[tuple[str, ...]] = []
-        most = 1 if not tok.isdigit() else min(len(tok), left - rest)
-        for n in range(1, most + 1):
-            heads = [(tok,)] if n == 1 else _cuts(tok, n)
-            for head in heads:
-                out += [head + tail for tail in rec(i + 1, left - n)]
-        return out
+    def order(split: tuple[str, ...]) -> tuple[int, ...]:
+        return tuple(n for group in by_segment(tokens, split)
+                     for n in (len(group), *map(len, group)))
 
-    return rec(0, k)
+    return sorted(found, key=order)
 
 
 # ---------------------------------------------------------------- levels and paths

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .document import Block, Document, Paragraph, fold
+from .glued.splits import Budget, by_segment, cell_splits
 from .numbers import is_value, norm, parse_count
 from .segment import segment
 
@@ -193,42 +194,22 @@ def forced_cells(printed: list[int], n: int) -> list[int] | None:
 
 
 SIGNED_RUN = re.compile(r"-?\d+(?:-\d+)*")
+_T2_STEPS = 200_000
 
 
 def t2_splits(tokens: list[str], cols: tuple[str, ...], limit: int = 6) -> list[list[int]]:
     """Every way the digits of a 表二 row's tokens make its cells (up to ``limit``): no
-    leading zeros, a minus sign only on 本年增/减, spaces and signs as certain boundaries."""
+    leading zeros, a minus sign only on 本年增/减, spaces and signs as certain boundaries.
+
+    Listed segment by segment: a segment kept whole first, then by the length of its
+    first number, and so on (the order the parser's notes have always shown)."""
     segments = [seg for tok in tokens for seg in re.findall(r"-?\d+", tok)]
-    out: list[list[int]] = []
+    signed = {i for i, c in enumerate(cols) if c == "change"}
+    # a bound for hostile runs only: three cells of a 40-digit run take some 800 steps
+    found, _ = cell_splits(segments, len(cols), signed=signed, budget=Budget(_T2_STEPS))
 
-    def rec(i: int, cells: list[int]) -> None:
-        if len(out) >= limit or len(cells) > len(cols):
-            return
-        if i == len(segments):
-            if len(cells) == len(cols):
-                out.append(cells)
-            return
-        neg, digits = segments[i].startswith("-"), segments[i].lstrip("-")
-        if neg and (len(cells) >= len(cols) or cols[len(cells)] != "change"):
-            return
-        for parts in _compositions(digits, len(cols) - len(cells)):
-            nums = [int(p) for p in parts]
-            if neg:
-                nums[0] = -nums[0]
-            rec(i + 1, cells + nums)
+    def order(split: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
+        return tuple(key for group in by_segment(segments, split)
+                     for key in (*((1, len(p)) for p in group[:-1]), (0,)))
 
-    rec(0, [])
-    return out
-
-
-def _compositions(digits: str, most: int) -> list[list[str]]:
-    """``digits`` cut into 1…``most`` numbers without leading zeros."""
-    if most <= 0:
-        return []
-    out: list[list[str]] = [] if len(digits) > 1 and digits[0] == "0" else [[digits]]
-    for k in range(1, len(digits)):
-        head = digits[:k]
-        if len(head) > 1 and head[0] == "0":
-            break
-        out += [[head, *rest] for rest in _compositions(digits[k:], most - 1)]
-    return out
+    return [[int(p) for p in split] for split in sorted(found, key=order)[:limit]]

@@ -16,7 +16,8 @@ from helpers import seed_bytes
 
 from archive.document import Document, Paragraph, Table, fold
 from archive.extract import extract
-from archive.legacy import _candidates, _cuts, is_legacy, legacy_stats
+from archive.glued import cell_splits
+from archive.legacy import _candidates, is_legacy, legacy_stats
 from archive.record import LegacyRow, legacy_rows_under
 from archive.render import render
 from archive.samples import sample_record
@@ -312,7 +313,7 @@ def test_digit_run_cuts_agree_with_brute_force() -> None:
             rng.choice([0, rng.randint(1, 9999)]))
         for k in (1, 2, 3):
             if k <= len(run):
-                assert set(_cuts(run, k)) == _brute(run, k)
+                assert set(cell_splits([run], k)[0]) == _brute(run, k)
         assert set(_candidates([run], 2)) == _brute(run, 2)
 
 
