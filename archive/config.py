@@ -55,6 +55,16 @@ discovery_budget = 20
 # portal's webmaster finds who crawls; unset, it names site_url
 # user_agent = "Mozilla/5.0 (compatible; nianbao/0.1; +https://nianbao.example.gov.cn/)"
 
+# Scaling out (docs/scaling.md): with a Redis URL, crawl / run / daemon put the night's
+# portals in Redis and ``nianbao worker`` processes (on any machine that reaches the
+# database, Redis and this data directory) crawl them. Unset: one process crawls.
+# redis_url = "redis://localhost:6379/0"
+# seconds a worker holds a portal without renewing its lease: a worker that dies leaves
+# its portals to the others after this long
+lease_seconds = 60
+# portals one worker process crawls at a time
+worker_portals = 32
+
 # What reading one file may cost. The command line (parse, ingest, crawl, daemon) reads
 # every file in a child process: past these limits the file is archived all the same and
 # marked unparseable with the reason, never a report version.
@@ -72,13 +82,15 @@ docx_xml_mb = 16
 LIST_KEYS = {"alert_recipients"}
 BOOL_KEYS = {"smtp_starttls", "smtp_ssl", "copy_agencies", "allow_private"}
 INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb",
+            "lease_seconds", "worker_portals",
             "discovery_budget", "parse_memory_mb", "docx_unzipped_mb", "docx_xml_mb"}
 FLOAT_KEYS = {"download_delay", "parse_seconds"}
 KNOWN_KEYS = {
     "database_url", "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
     "smtp_ssl", "smtp_cafile", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
     "timezone", "misfire_grace_seconds", "download_delay", "page_budget", "max_file_mb",
-    "discovery_budget", "user_agent", "allow_private",
+    "discovery_budget", "user_agent", "allow_private", "redis_url", "lease_seconds",
+    "worker_portals",
     "parse_memory_mb", "parse_seconds", "docx_unzipped_mb", "docx_xml_mb",
 }
 

@@ -39,6 +39,10 @@ DOWNLOAD_MAXSIZE = int(_cfg.get("max_file_mb", 64) or 64) * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 PORTAL_PAGE_BUDGET = int(_cfg.get("page_budget", 300) or 300)
 DISCOVERY_BUDGET = int(_cfg.get("discovery_budget", 20) or 20)
+# scaling out (crawler/night.py): the shared night and per-host slots live in Redis
+NIANBAO_REDIS_URL = _cfg.get("redis_url") or None
+NIANBAO_LEASE_SECONDS = float(_cfg.get("lease_seconds", 60) or 60)
+NIANBAO_WORKER_PORTALS = int(_cfg.get("worker_portals", 32) or 32)
 
 RETRY_ENABLED = True
 RETRY_TIMES = int(os.environ.get("NIANBAO_CRAWL_RETRIES", "4"))
@@ -61,6 +65,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.conditional.ConditionalRequests": 580,
     # next to the downloader: the request as sent, the response as served (archive/warc.py)
     "crawler.downloadermiddlewares.warc.WarcRecorder": 800,
+    # last before the wire: the host's slot shared by every worker (off without redis_url)
+    "crawler.downloadermiddlewares.hostslot.HostSlots": 950,
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 

@@ -245,4 +245,5 @@ from monitor import (  # noqa: E402,F401
     cmd_evidence,
     cmd_rollup,
     cmd_web,
+    cmd_worker,
 )

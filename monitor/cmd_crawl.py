@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy import select
 
-from archive.models import Agency, PortalCrawl
+from archive.models import Agency, PortalCrawl, utcnow
 from archive.registry import RegistryError, load_registry, parse_registry, private_allowed
 from monitor.app import Ctx, emit, err, main, pass_ctx
 
@@ -35,11 +36,20 @@ def store_entry(agency: Agency, entry: dict[str, Any]) -> None:
               default=None, help="YAML 注册表：其中的机关先存入数据目录（按 id 新增或更新）")
 @click.option("--agency", "agency_ids", multiple=True, help="只采集这些机关（id，可重复）")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--distributed/--local", "distributed", default=None,
+              help="由 nianbao worker 进程采集（需 redis_url；设置了 redis_url 时默认如此）/ 在本进程采集")
+@click.option("--timeout", type=float, default=None,
+              help="分布式采集最多等待的秒数（默认一直等到全部站点采集完）")
 @pass_ctx
 def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
-          as_json: bool) -> None:
+          as_json: bool, distributed: bool | None, timeout: float | None) -> None:
     """Crawl the portals, archive what is new or changed; exit 1 if some are unreachable."""
     a = ctx.archive
+    redis_url = a.settings.get("redis_url")
+    if distributed and not redis_url:
+        err("--distributed 需要 redis_url（nianbao.toml 或环境变量 NIANBAO_REDIS_URL）")
+        sys.exit(2)
+    distributed = bool(redis_url) if distributed is None else distributed
     ids = list(agency_ids)
     if registry_file is not None:
         try:
@@ -60,9 +70,12 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
             err(f"注册表中没有这些机关：{', '.join(unknown)}（先用 nianbao registry add 添加）")
             sys.exit(2)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)
-    from crawler.run import crawl as run_crawl
+    if distributed:
+        crawl_distributed(ctx, str(redis_url), ids, timeout)
+    else:
+        from crawler.run import crawl as run_crawl
 
-    run_crawl(ctx.data_dir, ids)
+        run_crawl(ctx.data_dir, ids)
     with a.Session() as s:
         rows = list(s.scalars(select(PortalCrawl).where(PortalCrawl.started_at >= started)
                               .order_by(PortalCrawl.portal)))
@@ -99,6 +112,44 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
     err(f"采集完成：{len(out)} 个站点，找到 {sum(r['reports_found'] for r in out)} 份报告，"
         f"{len(bad)} 个站点无法访问")
     sys.exit(1 if bad else 0)
+
+
+def crawl_distributed(ctx: Ctx, redis_url: str, ids: list[str], timeout: float | None) -> None:
+    """Put tonight's portals in Redis, wait for the workers; a portal given up (its
+    workers kept dying) is a partial night for its agencies, with the reason."""
+    from crawler.distributed import coordinate
+    from crawler.night import Night, Status
+    from crawler.spiders.reports import portal_key
+    from crawler.store import CrawlStore
+
+    with ctx.archive.Session() as s:
+        q = select(Agency).where(Agency.portal.is_not(None))
+        if ids:
+            q = q.where(Agency.id.in_(ids))
+        by_portal: dict[str, list[str]] = {}
+        for ag in s.scalars(q.order_by(Agency.id)):
+            by_portal.setdefault(portal_key(ag.portal or ""), []).append(ag.id)
+    shown = [0.0]
+
+    def show(st: Status) -> None:
+        if time.monotonic() - shown[0] >= 10 or st.finished:
+            shown[0] = time.monotonic()
+            err(f"分布式采集：共 {st.total} 个站点，已完成 {st.done}，进行中 {st.leased}，"
+                f"排队 {st.queued}，放弃 {st.failed}")
+
+    night = Night.from_url(redis_url)
+    started = utcnow()
+    night_id, status = coordinate(night, sorted(by_portal), ids or None, show, timeout)
+    if status.night == night_id and status.finished:
+        store = CrawlStore(ctx.archive)
+        for portal, why in night.failed().items():
+            store.outcome(portal, started, "partial",
+                          f"采集进程多次中断（{why}），本次未能采集该站点", 0, 0,
+                          by_portal.get(portal, []))
+        night.close()
+    else:
+        err(f"分布式采集在 {timeout} 秒内未完成：{status.queued} 个站点仍在排队，"
+            f"{status.leased} 个正在采集（worker 仍会继续）")
 
 
 @main.group()

@@ -54,15 +54,24 @@ class Farm:
 
     def __init__(self, n: int = 10, *, profiles: list[str] | None = None, seed: int = 7,
                  first_ip: int = 2, hang_seconds: float = 4.0,
-                 formats: tuple[str, ...] | None = None):
+                 formats: tuple[str, ...] | None = None, hosts: int = 0,
+                 latency: float = 0.0):
+        """``hosts``: put the portals on this many addresses (several portals per host, on
+        their own ports), to test politeness per host; ``latency``: seconds every answer
+        takes."""
         self.rng = random.Random(seed)
         self.fail_rng = random.Random(seed + 1)
         self.fail_rate = 0.0
         #: break every portal's way to its 年报 column: "redirect_only", "no_link", "decoy"
         self.discovery_fail: str | None = None
         self.hang_seconds = hang_seconds
+        self.latency = latency
         self.log: list[LogEntry] = []
         self._log_lock = threading.Lock()
+        #: requests being answered per host now, and the most ever at once (politeness:
+        #: a crawler must never have two in flight to one host)
+        self.in_flight: Counter[str] = Counter()
+        self.max_in_flight: Counter[str] = Counter()
         self.trap = _Trap(self, 0, "127.0.0.1", [("trap", "trap")], random.Random(0))
         self.trap.start()
         self.portals: list[Portal] = []
@@ -75,8 +84,8 @@ class Farm:
             if prof == "trs_classic_years":
                 prof, kw = "trs_classic", {"year_columns": True}
             cls = PROFILES[prof]
-            ip = f"127.0.0.{first_ip + i}" if first_ip + i < 255 else \
-                f"127.0.{(first_ip + i) // 254}.{(first_ip + i) % 254 + 1}"
+            n_ip = first_ip + (i % hosts if hosts else i)
+            ip = f"127.0.0.{n_ip}" if n_ip < 255 else f"127.0.{n_ip // 254}.{n_ip % 254 + 1}"
             if formats:
                 kw["formats"] = formats
             self.portals.append(cls(self, i, ip, agencies, random.Random(seed * 1000 + i), **kw))
@@ -139,9 +148,19 @@ class Farm:
         with self._log_lock:
             self.log.append(LogEntry(host, method, path, status))
 
+    def enter(self, host: str) -> None:
+        with self._log_lock:
+            self.in_flight[host] += 1
+            self.max_in_flight[host] = max(self.max_in_flight[host], self.in_flight[host])
+
+    def leave(self, host: str) -> None:
+        with self._log_lock:
+            self.in_flight[host] -= 1
+
     def clear_log(self) -> None:
         with self._log_lock:
             self.log.clear()
+            self.max_in_flight.clear()
 
     def allowed_hosts(self) -> set[str]:
         return {h for p in self.portals for h in p.hosts}

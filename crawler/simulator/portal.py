@@ -297,6 +297,16 @@ class _Handler(BaseHTTPRequestHandler):
         return (self.portal.tls_host or "") if self.tls else self.portal.host
 
     def _serve(self, method: str) -> None:
+        farm = self.portal.farm
+        farm.enter(self.portal.ip)  # politeness is per host (machine), whatever the port
+        try:
+            if farm.latency:
+                time.sleep(farm.latency)
+            self._answer(method)
+        finally:
+            farm.leave(self.portal.ip)
+
+    def _answer(self, method: str) -> None:
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""

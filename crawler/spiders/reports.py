@@ -30,11 +30,12 @@ from twisted.python.failure import Failure
 
 from archive.config import resolve_data_dir
 from archive.extract_html import embedded_detail, embedded_page
-from archive.models import Agency
+from archive.models import Agency, utcnow
 from archive.store import Archive
 
 from ..adapters import PLATFORMS, Follow, Item, api_page, parse_listing
 from ..discovery import DISCOVERY_BUDGET, Walk, candidates
+from ..distributed import NightWork
 from ..downloadermiddlewares.conditional import describe_exception
 from ..downloadermiddlewares.guard import netloc, twins
 from ..pages import (
@@ -85,6 +86,8 @@ class ReportsSpider(scrapy.Spider):
         self.bytes_total = 0
         self.found = 0
         self.today = dt.date.today()
+        #: set in a worker process of a distributed night (``crawler/distributed.py``)
+        self.work: NightWork | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -96,6 +99,9 @@ class ReportsSpider(scrapy.Spider):
         spider.budget = crawler.settings.getint("PORTAL_PAGE_BUDGET", 300)
         spider.discovery_budget = crawler.settings.getint("DISCOVERY_BUDGET", DISCOVERY_BUDGET)
         spider.progress = Progress(enabled=crawler.settings.getbool("NIANBAO_PROGRESS", True))
+        spider.work = NightWork.from_settings(crawler.settings)
+        if spider.work is not None and spider.agency_filter is None:
+            spider.agency_filter = set(spider.work.night.agencies()) or None
         spider.load_registry()
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
@@ -194,14 +200,31 @@ class ReportsSpider(scrapy.Spider):
                        meta={"portal": ps.key, "kind": kind, **(meta or {})})
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.work is not None:  # a worker: the portals it leases, until the night ends
+            async for key in self.work.portals():
+                ps = self.portals.get(key)
+                if ps is None or ps.done:  # not in this registry, or crawled already
+                    self.work.finished(key)
+                    continue
+                ps.started = utcnow()
+                r = self.start_portal(ps)
+                if r is not None:
+                    yield r
+            return
         self.progress.start(len(self.portals))
         for ps in self.portals.values():
-            if ps.column:
-                r = self.req(ps, ps.column, "column", meta={"remembered": True})
-            else:
-                r = self.start_walk(ps)
+            r = self.start_portal(ps)
             if r is not None:
                 yield r
+
+    def start_portal(self, ps: PortalState) -> Request | None:
+        if ps.column:
+            r = self.req(ps, ps.column, "column", meta={"remembered": True})
+        else:
+            r = self.start_walk(ps)
+        if r is None:
+            self.maybe_finish(ps)
+        return r
 
     # ------------------------------------------------------------ dispatch
 
@@ -604,13 +627,18 @@ class ReportsSpider(scrapy.Spider):
             log.info("portal %s: ok, %d reports, %d requests", ps.key, len(ps.reports),
                      ps.requests)
         self.progress.portal_done(outcome, ps.bytes)
+        if self.work is not None:
+            self.work.finished(ps.key)
 
     def on_closed(self, spider: Any, reason: str) -> None:
-        for ps in self.portals.values():
-            if not ps.done:
-                ps.errors.append(f"采集被中断（{reason}）")
-                ps.pending = 0
-                self.maybe_finish(ps)
+        if self.work is not None:  # another worker takes up what this one leaves
+            self.work.stop([k for k, ps in self.portals.items() if not ps.done])
+        else:
+            for ps in self.portals.values():
+                if not ps.done:
+                    ps.errors.append(f"采集被中断（{reason}）")
+                    ps.pending = 0
+                    self.maybe_finish(ps)
         self.progress.stop()
         self.store.close()
 
