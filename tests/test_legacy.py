@@ -17,7 +17,8 @@ from helpers import seed_bytes
 from archive.document import Document, Paragraph, Table, fold
 from archive.extract import extract
 from archive.glued import cell_splits
-from archive.legacy import _candidates, is_legacy, legacy_stats
+from archive.legacy import is_legacy, legacy_stats
+from archive.legacy.cells import candidates
 from archive.record import LegacyRow, legacy_rows_under
 from archive.render import render
 from archive.samples import sample_record
@@ -314,12 +315,12 @@ def test_digit_run_cuts_agree_with_brute_force() -> None:
         for k in (1, 2, 3):
             if k <= len(run):
                 assert set(cell_splits([run], k)[0]) == _brute(run, k)
-        assert set(_candidates([run], 2)) == _brute(run, 2)
+        assert set(candidates([run], 2)) == _brute(run, 2)
 
 
 def test_candidates_keep_spaced_tokens_whole() -> None:
-    assert _candidates(["12", "30"], 2) == [("12", "30")]
-    assert _candidates(["105", "7"], 3) == [("10", "5", "7")]  # never 1|05
+    assert candidates(["12", "30"], 2) == [("12", "30")]
+    assert candidates(["105", "7"], 3) == [("10", "5", "7")]  # never 1|05
 
 
 # ---------------------------------------------------------------- what the parser reads today
