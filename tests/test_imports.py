@@ -94,3 +94,20 @@ def test_dependencies_point_one_way() -> None:
 
 def test_the_check_sees_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_fixture_layouts_do_not_use_the_parser() -> None:
+    """``archive.layouts`` draws the shapes real documents print from the documents
+    themselves: what it expects a parser to read must never come from that parser."""
+    graph = _graph()
+    parser = ("archive.parse", "archive.rows", "archive.labels", "archive.header",
+              "archive.glued", "archive.legacy", "archive.segment")
+    seen: set[str] = set()
+    todo = [m for m in graph if m == "archive.layouts" or m.startswith("archive.layouts.")]
+    while todo:
+        m = todo.pop()
+        if m not in seen:
+            seen.add(m)
+            todo.extend(graph[m])
+    wrong = sorted(m for m in seen if any(m == p or m.startswith(p + ".") for p in parser))
+    assert not wrong, f"archive.layouts reaches the parser through {wrong}"
