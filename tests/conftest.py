@@ -16,18 +16,13 @@ a PostgreSQL server installed the ``[postgresql]`` tests are skipped.
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from servers import PostgresServer, pg_bin
 
 if TYPE_CHECKING:
     from archive.store import Archive
@@ -65,53 +60,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("database", kinds, indirect=True, scope="session")
 
 
-def pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A throw-away PostgreSQL server for the session; yields the URL of its ``postgres``
     database. The migrated template (``archive.testdb.TEMPLATE``) is made on it."""
-    bindir = pg_bin()
-    if bindir is None:
+    if pg_bin() is None:
         pytest.skip("no PostgreSQL server installed (apt-get install postgresql)")
-    # not under pytest's tmp dir: the postgres user must be able to reach the cluster
-    root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
-    data = root / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(root, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    # C.UTF-8: pg_trgm takes only letters and digits for words, and under the plain C
-    # locale no Chinese character is one
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U",
-                    "nianbao", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    port = _free_port()
-    opts = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB")
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"),
-                    "-o", opts, "-w", "start"], check=True, capture_output=True)
+    server = PostgresServer().start()
     try:
-        for _ in range(50):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        url = f"postgresql+psycopg://nianbao@127.0.0.1:{port}/postgres"
-        _make_template(url, root)
-        yield url
+        _make_template(server.url, server.root)
+        yield server.url
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
 
 
 def _make_template(url: str, root: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from helpers import ROOT, monitor_argv
 from portal_sim import env as crawl_env
 from portal_sim import nianbao
-from redis_server import RedisServer
+from servers import RedisServer
 
 from crawler.night import Night
 from crawler.simulator import Farm
