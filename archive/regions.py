@@ -19,40 +19,24 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+#: Every province as ``short/suffix/host labels``: its short name, how its full name
+#: goes on after it, and its gov.cn host labels.
+_PROVINCE_TABLE = """
+北京/市/beijing bj; 天津/市/tj tianjin; 河北/省/hebei; 山西/省/shanxi sx; 内蒙古/自治区/nmg nm
+辽宁/省/ln liaoning; 吉林/省/jl jilin; 黑龙江/省/hlj; 上海/市/sh shanghai; 江苏/省/js jiangsu
+浙江/省/zj zhejiang; 安徽/省/ah anhui; 福建/省/fj fujian; 江西/省/jx jiangxi; 山东/省/sd shandong
+河南/省/henan ha; 湖北/省/hubei hb; 湖南/省/hunan hn; 广东/省/gd guangdong; 广西/壮族自治区/gxzf gx
+海南/省/hainan; 重庆/市/cq chongqing; 四川/省/sc sichuan; 贵州/省/guizhou gz; 云南/省/yn yunnan
+西藏/自治区/xizang xz; 陕西/省/shaanxi sn; 甘肃/省/gansu gs; 青海/省/qinghai qh; 宁夏/回族自治区/nx ningxia
+新疆/维吾尔自治区/xinjiang xj
+"""
 #: province short name, its full names' other forms, and its gov.cn host labels
-PROVINCES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("北京", ("北京市",), ("beijing", "bj")),
-    ("天津", ("天津市",), ("tj", "tianjin")),
-    ("河北", ("河北省",), ("hebei",)),
-    ("山西", ("山西省",), ("shanxi", "sx")),
-    ("内蒙古", ("内蒙古自治区",), ("nmg", "nm")),
-    ("辽宁", ("辽宁省",), ("ln", "liaoning")),
-    ("吉林", ("吉林省",), ("jl", "jilin")),
-    ("黑龙江", ("黑龙江省",), ("hlj",)),
-    ("上海", ("上海市",), ("sh", "shanghai")),
-    ("江苏", ("江苏省",), ("js", "jiangsu")),
-    ("浙江", ("浙江省",), ("zj", "zhejiang")),
-    ("安徽", ("安徽省",), ("ah", "anhui")),
-    ("福建", ("福建省",), ("fj", "fujian")),
-    ("江西", ("江西省",), ("jx", "jiangxi")),
-    ("山东", ("山东省",), ("sd", "shandong")),
-    ("河南", ("河南省",), ("henan", "ha")),
-    ("湖北", ("湖北省",), ("hubei", "hb")),
-    ("湖南", ("湖南省",), ("hunan", "hn")),
-    ("广东", ("广东省",), ("gd", "guangdong")),
-    ("广西", ("广西壮族自治区",), ("gxzf", "gx")),
-    ("海南", ("海南省",), ("hainan",)),
-    ("重庆", ("重庆市",), ("cq", "chongqing")),
-    ("四川", ("四川省",), ("sc", "sichuan")),
-    ("贵州", ("贵州省",), ("guizhou", "gz")),
-    ("云南", ("云南省",), ("yn", "yunnan")),
-    ("西藏", ("西藏自治区",), ("xizang", "xz")),
-    ("陕西", ("陕西省",), ("shaanxi", "sn")),
-    ("甘肃", ("甘肃省",), ("gansu", "gs")),
-    ("青海", ("青海省",), ("qinghai", "qh")),
-    ("宁夏", ("宁夏回族自治区",), ("nx", "ningxia")),
-    ("新疆", ("新疆维吾尔自治区",), ("xinjiang", "xj")),
+PROVINCES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (short, (short + suffix,), tuple(codes.split()))
+    for short, suffix, codes in (entry.strip().split("/") for entry in
+                                 _PROVINCE_TABLE.replace("\n", ";").split(";") if entry.strip())
 )
+
 
 _CITY = re.compile(r"^(.{2,7}?(?:市|自治州|州|盟|地区))")
 _COUNTY = re.compile(r"^(.{2,7}?(?:自治县|区|县|旗|市))")

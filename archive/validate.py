@@ -79,6 +79,17 @@ def _label(key: str) -> str:
     return T3_ROW_LABELS.get(key, key)
 
 
+def _total_of_parts(code: str, row: dict[str, Any] | None, parts: tuple[str, ...], where: str,
+                    message: str) -> Iterator[Finding]:
+    """A printed row whose 总计 is not the sum of its ``parts`` (``message`` is formatted with
+    ``parts`` and ``total``); an absent row says nothing."""
+    if not row:
+        return
+    got, total = sum(n(row.get(c)) for c in parts), n(row.get("total"))
+    if got != total:
+        yield finding(code, message.format(parts=got, total=total), where, got, row.get("total"))
+
+
 def _all_cells(node: Any) -> list[Any]:
     if isinstance(node, dict) and not ("text" in node and "yuan" in node):
         return [c for v in node.values() for c in _all_cells(v)]
@@ -177,14 +188,9 @@ def t3_balance(rec: Record, ctx: Context) -> Iterator[Finding]:
 @rule("T3_ROW_TOTAL")
 def t3_row_total(rec: Record, ctx: Context) -> Iterator[Finding]:
     for key in _t3_keys(rec):
-        row = _t3_row(rec, key)
-        if not row:
-            continue
-        parts = sum(n(row.get(c)) for c in T3_COLUMNS[:6])
-        if parts != n(row.get("total")):
-            yield finding("T3_ROW_TOTAL", f"表三“{_label(key)}”：六类申请人之和为{parts}，"
-                          f"总计栏为{n(row.get('total'))}", f"applications.{key}.total", parts,
-                          row.get("total"))
+        yield from _total_of_parts("T3_ROW_TOTAL", _t3_row(rec, key), T3_COLUMNS[:6],
+                                   f"applications.{key}.total",
+                                   f"表三“{_label(key)}”：六类申请人之和为{{parts}}，总计栏为{{total}}")
 
 
 @rule("T3_RESULTS_TOTAL")
@@ -220,14 +226,10 @@ def t3_other_handling_sum(rec: Record, ctx: Context) -> Iterator[Finding]:
 @rule("T4_TOTAL")
 def t4_total(rec: Record, ctx: Context) -> Iterator[Finding]:
     for g in T4_GROUPS:
-        grp = rec["review_litigation"].get(g)
-        if not grp:
-            continue
-        s = sum(n(grp.get(c)) for c in T4_COLUMNS[:4])
-        if s != n(grp.get("total")):
-            yield finding("T4_TOTAL", f"表四“{T4_GROUP_LABELS[g]}”：维持、纠正、其他、尚未审结之和为{s}，"
-                          f"总计为{n(grp.get('total'))}", f"review_litigation.{g}.total", s,
-                          grp.get("total"))
+        yield from _total_of_parts("T4_TOTAL", rec["review_litigation"].get(g), T4_COLUMNS[:4],
+                                   f"review_litigation.{g}.total",
+                                   f"表四“{T4_GROUP_LABELS[g]}”：维持、纠正、其他、尚未审结之和为{{parts}}，"
+                                   "总计为{total}")
 
 
 @rule("LEGACY_SUM")
