@@ -36,10 +36,16 @@ IMAGE_MAGIC = {
     b"\xff\xd8\xff": "JPEG 图片",
     b"GIF8": "GIF 图片",
 }
+#: Markup at the very start (after a BOM and whitespace) that makes bytes a web page even
+#: when no <html>/<body> comes in the first kilobyte: a page fragment, a script shell.
+_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!doctype|<html|<head|<body|<meta|<script|<div|<p\b)",
+                         re.I)
 
 
 def sniff(data: bytes) -> str:
-    """Format name from the content: pdf, docx, ole, html, image, zip, empty, text."""
+    """Format name from the content: pdf, docx, ole, html, image, zip, empty, text.
+
+    The one sniffer: the crawler reads it too (``crawler.pages.sniff_kind``)."""
     head = data[:1024]
     if not data:
         return "empty"
@@ -58,6 +64,8 @@ def sniff(data: bytes) -> str:
             return "image"
     low = head.lower()
     if b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<table" in low:
+        return "html"
+    if _HTML_START.match(head):  # a fragment or script shell: <script>…, <div>…, <meta …>
         return "html"
     return "text"
 

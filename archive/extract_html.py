@@ -9,10 +9,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .decode import decode_text
+from .decode import decode_page
 from .document import Document, Paragraph, Table
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _PUBDATE = re.compile(r"(?:发布时间|发布日期|成文日期|时间)[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
@@ -20,10 +19,8 @@ _BLOCK_TAGS = {
 }
 
 
-def html_charset(data: bytes, content_type: str | None) -> str | None:
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        return m.group(1).decode("ascii", "replace")
+def header_charset(content_type: str | None) -> str | None:
+    """The charset an HTTP Content-Type names."""
     if content_type and "charset=" in content_type.lower():
         return content_type.lower().split("charset=")[-1].split(";")[0].strip()
     return None
@@ -168,7 +165,7 @@ def embedded_page(det: dict[str, Any], *, attachments: bool = False) -> str:
 
 
 def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
-    text = decode_text(data, html_charset(data, content_type))
+    text = decode_page(data, header_charset(content_type))
     det = embedded_detail(text)
     if det is not None:  # the shell page shows nothing; the report is the embedded article
         text = embedded_page(det)

@@ -6,7 +6,6 @@ test away. The spider and the CMS adapters build on these.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import html
 import re
@@ -14,6 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector
+
+from archive.decode import decode_page
+from archive.extract import sniff
 
 REPORT_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?.{0,40}?政府信息公开.{0,12}?(?:年度报告|年报)")
 COLUMN_TEXT = re.compile(r"(政府信息公开|信息公开|公开)?(工作)?(年报|年度报告|工作报表)")
@@ -29,43 +31,12 @@ _ANY_DATE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})
 _META_PUB = re.compile(
     r"<meta[^>]+(?:name=[\"'](?:PubDate|pubdate|Maketime|firstpublishedtime)[\"'][^>]*content="
     r"[\"']([^\"']+)|content=[\"']([^\"']+)[\"'][^>]*name=[\"'](?:PubDate|Maketime)[\"'])", re.I)
-_CHARSET_META = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
-MAGIC = {b"%PDF": "pdf", b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0": "ole"}
-_HTML_START = re.compile(rb"^\s*(<!doctype|<html|<head|<body|<meta|<script|<div|<p\b)", re.I)
-
-
-def normalize_encoding(name: str | None) -> str | None:
-    if not name:
-        return None
-    n = name.strip().lower().replace("_", "-")
-    return "gb18030" if n in ("gb2312", "gbk", "gb-2312", "x-gbk", "gb18030") else n
 
 
 def decode(body: bytes, declared: str | None = None) -> str:
-    """Page bytes as text: the header charset if it decodes cleanly, else the meta charset,
-    else GB18030/UTF-8 guessing (portals label GBK pages utf-8 and vice versa)."""
-    tried: list[str] = []
-    meta = _CHARSET_META.search(body[:4096])
-    encs = [normalize_encoding(declared), normalize_encoding(meta.group(1).decode())
-            if meta else None]
-    # latin-1 decodes any bytes: a page labelled iso-8859-1 (error pages) is guessed first
-    encs = [e for e in encs if not _latin(e)] + ["utf-8", "gb18030"]
-    for enc in encs:
-        if not enc or enc in tried:
-            continue
-        tried.append(enc)
-        try:
-            return body.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return body.decode("gb18030", errors="replace")
-
-
-def _latin(enc: str | None) -> bool:
-    try:
-        return bool(enc) and codecs.lookup(enc or "").name in ("iso8859-1", "cp1252", "latin-1")
-    except LookupError:
-        return False
+    """Page bytes as text: ``archive.decode.decode_page`` (the meta charset, then the
+    header's ``declared`` one, each only if the bytes decode cleanly in it)."""
+    return decode_page(body, declared)
 
 
 _ERROR_PAGE = re.compile(r"页面不存在|已被删除|页面找不到|找不到页面|无法找到|404|NotFound", re.I)
@@ -286,7 +257,7 @@ def may_be_report(link: Link) -> bool:
 
 
 def sniff_kind(body: bytes) -> str:
-    for magic, kind in MAGIC.items():
-        if body.startswith(magic):
-            return kind
-    return "html" if _HTML_START.search(body[:512]) else "other"
+    """``archive.extract.sniff`` in the spider's words: a file (pdf, zip — DOCX included —
+    or ole), an html page, or other (text, images, nothing)."""
+    kind = sniff(body)
+    return "zip" if kind == "docx" else kind if kind in ("pdf", "zip", "ole", "html") else "other"
