@@ -257,3 +257,34 @@ def test_rendering_is_deterministic() -> None:
     # no clock inside: zip entries carry a fixed time, not the time of rendering
     stamps = {i.date_time for i in zipfile.ZipFile(io.BytesIO(first["docx"])).infolist()}
     assert stamps == {(2000, 1, 1, 0, 0, 0)}
+
+
+@pytest.mark.parametrize(("data", "kind", "spider"), [
+    (b"", "empty", "other"),
+    (b"\r\n%PDF-1.7\n", "pdf", "pdf"),  # bytes before the magic, within the first KB
+    (b"\xef\xbb\xbf<!DOCTYPE html><html><body>x</body></html>", "html", "html"),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">', "html", "html"),
+    (b"<!-- cms -->\n<html><body>x</body></html>", "html", "html"),
+    (b"<script>document.cookie='a=1';location.reload()</script>", "html", "html"),
+    (b"<div class='art'>" + b"x" * 2000, "html", "html"),
+    (b"\x89PNG\r\n\x1a\n", "image", "other"),
+    ("某局2023年政府信息公开工作年度报告".encode(), "text", "other"),
+])
+def test_one_sniffer_for_archive_and_crawler(data: bytes, kind: str, spider: str) -> None:
+    from archive.extract import sniff
+    from crawler.pages import sniff_kind
+
+    assert sniff(data) == kind
+    assert sniff_kind(data) == spider
+
+
+def test_one_decoder_for_archive_and_crawler() -> None:
+    from archive.decode import decode_page
+    from crawler.pages import decode
+
+    gbk = '<html><head><meta charset="gb2312"></head><body>政府信息公开年报</body></html>'
+    utf8 = gbk.replace("gb2312", "utf-8")
+    for body, header in ((gbk.encode("gb18030"), "utf-8"), (utf8.encode(), "gbk"),
+                         (gbk.encode("gb18030"), "iso-8859-1"), (b"\xef\xbb\xbf" + utf8.encode(), None)):
+        assert "政府信息公开年报" in decode(body, header)
+        assert decode(body, header) == decode_page(body, header)
