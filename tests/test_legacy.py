@@ -1,4 +1,4 @@
-"""The pre-2019 统计表 in the shapes real reports print it (archive/legacy.py).
+"""The pre-2019 统计表 in the shapes real reports print it (archive/legacy/).
 
 The inputs are written for these tests, modelled on what a Fujian portal's 2009–2018
 department reports look like (table header ``指标名称 计量单位 2013年度 历年累计``; rows
