@@ -316,8 +316,8 @@ def _mark_changes(lines: list[dict[str, Any]]) -> None:
         i = k
 
 
-STATS_FIELDS = ["agency_id", "agency", "year", "version", "template", "sha256", "cell", "value",
-                "raw", "yuan"]
+#: the columns of stats.csv: those of ``nianbao export``
+STATS_FIELDS = list(Archive.EXPORT_FIELDS)
 
 
 def safe_filename(url: str | None, sha: str, fmt: str | None) -> str:
