@@ -10,11 +10,12 @@ and, for platforms whose lists come from an API, ``page`` (one API answer's
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -117,3 +118,68 @@ def next_links(ls: list[Link], url: str) -> list[str]:
             if u.netloc == here.netloc and u.path.rsplit("/", 1)[0] == folder:
                 out.append(link.url)
     return out
+
+
+# ---------------------------------------------------------------- JSON list APIs
+
+_JSONP = re.compile(r"^([\w$.]*)\s*\((.*)\)\s*;?\s*$", re.S)
+
+
+def json_answer(body: bytes, named: bool = False) -> Any:
+    """A list API's answer read as JSON, a JSONP wrapper (``cb({...});``) taken off;
+    ``named``: only a wrapper that names its callback. Raises ValueError if not JSON."""
+    text = body.decode("utf-8", "replace").strip()
+    m = _JSONP.match(text)
+    return json.loads(m.group(2) if m and (m.group(1) or not named) else text)
+
+
+def find_records(data: Any, fits: Callable[[list[dict[str, Any]]], bool],
+                 deep: bool = True) -> list[dict[str, Any]]:
+    """The first array of records (objects only, at least one) that ``fits``, anywhere in
+    a JSON answer, depth first; ``deep``: also inside arrays that are not records."""
+    if isinstance(data, list):
+        if data and all(isinstance(x, dict) for x in data) and fits(data):
+            return data
+        for x in data if deep else ():
+            got = find_records(x, fits, deep)
+            if got:
+                return got
+        return []
+    if isinstance(data, dict):
+        for v in data.values():
+            got = find_records(v, fits, deep)
+            if got:
+                return got
+    return []
+
+
+def _first(r: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The record's value under the first of ``keys`` it fills (not null, not "")."""
+    return next((r[k] for k in keys if r.get(k) not in (None, "")), None)
+
+
+def record_items(recs: list[dict[str, Any]], url: str, titles: tuple[str, ...],
+                 urls: tuple[str, ...], dates: tuple[str, ...]) -> list[Item]:
+    """The reports among an API's records: title, URL (``{"pc": "/…"}`` too, relative to
+    the API's ``url``) and date under the first of their keys each record fills."""
+    out = []
+    for r in recs:
+        title, href = clean(str(_first(r, titles) or "")), _first(r, urls)
+        if isinstance(href, dict):  # {"pc": "/…"}
+            href = href.get("pc") or next(iter(href.values()), None)
+        if href and report_year(title):
+            date = _first(r, dates)
+            out.append(Item(title, urljoin(url, str(href)), parse_date(str(date) if date else None)))
+    return out
+
+
+def page_size(q: dict[str, str], keys: tuple[str, ...], default: int) -> int:
+    """The page size a query asks for under the first of ``keys`` it has, else ``default``."""
+    key = next((k for k in keys if k in q), None)
+    return int(q[key]) if key and q[key].isdigit() else default
+
+
+def with_query(url: str, q: dict[str, str]) -> str:
+    """``url`` asking ``q`` instead of its own query (and no fragment)."""
+    u = urlsplit(url)
+    return urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), ""))

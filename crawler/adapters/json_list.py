@@ -13,16 +13,25 @@ page comes back short).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from ..pages import base_url, clean, links, parse_date, report_year
-from .base import Follow, Item, Listing, items_from_links, register
+from ..pages import base_url, links
+from .base import (
+    Follow,
+    Listing,
+    find_records,
+    items_from_links,
+    json_answer,
+    page_size,
+    record_items,
+    register,
+    with_query,
+)
 
 _LITERAL = re.compile(r"[\"'`]((?:https?:)?/[^\"'`\s<>]*|[\w./-]+\?[^\"'`\s<>]*)[\"'`]")
 _APIISH = re.compile(r"api|list|query|search|json|getInfo|article|data", re.I)
@@ -78,7 +87,7 @@ def api_urls(text: str, url: str, sel: Selector) -> list[Api]:
             key = next((k for k in PAGE_KEYS if k in q), None)
             if key is not None and not q[key].strip():
                 q[key] = "1"  # "…&page=" + p: the script completes it
-            full = urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), ""))
+            full = with_query(full, q)
             # this call: from its opening "(" to its first "})" or ");"
             before = script[max(m.start() - 80, found[i - 1].end() if i else 0):m.start()]
             opened = before.rfind("(")
@@ -127,30 +136,12 @@ def _call(api: Api, headers: dict[str, str], n: int) -> Follow:
 
 def records(data: Any) -> list[dict[str, Any]]:
     """The first array of records with title-, URL- and date-like keys in a JSON answer."""
-    if isinstance(data, list):
-        recs = [x for x in data if isinstance(x, dict)]
-        if recs and len(recs) == len(data) and any(_has(r, TITLE_KEYS) and _has(r, URL_KEYS)
-                                                   and _has(r, DATE_KEYS) for r in recs):
-            return recs
-        for x in data:
-            got = records(x)
-            if got:
-                return got
-        return []
-    if isinstance(data, dict):
-        for v in data.values():
-            got = records(v)
-            if got:
-                return got
-    return []
+    return find_records(data, lambda recs: any(
+        _has(r, TITLE_KEYS) and _has(r, URL_KEYS) and _has(r, DATE_KEYS) for r in recs))
 
 
 def _has(r: dict[str, Any], keys: tuple[str, ...]) -> bool:
     return any(r.get(k) not in (None, "") for k in keys)
-
-
-def _first(r: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    return next((r[k] for k in keys if r.get(k) not in (None, "")), None)
 
 
 def _number(data: Any, keys: tuple[str, ...]) -> int | None:
@@ -169,27 +160,15 @@ def _number(data: Any, keys: tuple[str, ...]) -> int | None:
     return None
 
 
-def _loads(body: bytes) -> Any:
-    text = body.decode("utf-8", "replace").strip()
-    m = re.match(r"^[\w$.]+\s*\((.*)\)\s*;?\s*$", text, re.S)  # JSONP
-    return json.loads(m.group(1) if m else text)
-
-
 def page(body: bytes, follow: Follow) -> Listing:
     """One API answer: its reports, and the next page while the total says there is one."""
     lst = Listing("json_list")
     try:
-        data = _loads(body)
+        data = json_answer(body, named=True)
     except ValueError:
         return lst  # not JSON: not a list API after all
     recs = records(data)
-    for r in recs:
-        title, href = clean(str(_first(r, TITLE_KEYS) or "")), _first(r, URL_KEYS)
-        if isinstance(href, dict):  # {"pc": "/…"}
-            href = href.get("pc") or next(iter(href.values()), None)
-        if href and report_year(title):
-            lst.items.append(Item(title, urljoin(follow.url, str(href)),
-                                  parse_date(str(_first(r, DATE_KEYS) or ""))))
+    lst.items = record_items(recs, follow.url, TITLE_KEYS, URL_KEYS, DATE_KEYS)
     if not recs:
         return lst
     u = urlsplit(follow.url)
@@ -202,8 +181,7 @@ def page(body: bytes, follow: Follow) -> Listing:
             key = "page"
         else:
             return lst
-    size_key = next((k for k in SIZE_KEYS if k in q), None)
-    size = int(q[size_key]) if size_key and q[size_key].isdigit() else len(recs)
+    size = page_size(q, SIZE_KEYS, len(recs))
     total, pages = _number(data, TOTAL_KEYS), _number(data, PAGES_KEYS)
     if pages is not None:
         more = n < pages
@@ -213,8 +191,7 @@ def page(body: bytes, follow: Follow) -> Listing:
         more = len(recs) >= max(size, 1) and "page" in q
     if more and n < PAGE_CAP:
         q[key] = str(n + 1)
-        url = follow.url if form is not None else \
-            urlunsplit((u.scheme, u.netloc, u.path, urlencode(q), ""))
+        url = follow.url if form is not None else with_query(follow.url, q)
         nxt = _call(Api(url, q if form is not None else None), follow.headers, n + 1)
         lst.follows.append(nxt)
     return lst
