@@ -22,6 +22,13 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9\-_]*$")
 _MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
+def portal_key(url: str) -> str:
+    """A portal is its scheme, host and port: the registry's URLs on it are crawled as one,
+    and a night's outcome is recorded under this key."""
+    u = urlsplit(url if "://" in url else "http://" + url)
+    return f"{u.scheme}://{u.netloc.lower()}/"
+
+
 class RegistryError(ValueError):
     """A registry file that cannot be used; the message names the entry and the fix."""
 

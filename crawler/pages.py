@@ -10,12 +10,14 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
 from archive.decode import decode_page
 from archive.extract import sniff
+
+from .downloadermiddlewares.guard import netloc
 
 REPORT_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?.{0,40}?政府信息公开.{0,12}?(?:年度报告|年报)")
 COLUMN_TEXT = re.compile(r"(政府信息公开|信息公开|公开)?(工作)?(年报|年度报告|工作报表)")
@@ -261,3 +263,23 @@ def sniff_kind(body: bytes) -> str:
     or ole), an html page, or other (text, images, nothing)."""
     kind = sniff(body)
     return "zip" if kind == "docx" else kind if kind in ("pdf", "zip", "ole", "html") else "other"
+
+
+#: a town's own unit named after its county ("XX县人民政府城关街道办事处2024年…")
+SUB_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:镇|乡|街道办事处|街道|苏木)(?:人民政府)?"
+                      r"(?:19|20)\d{2}")
+
+
+def same_page(url: str) -> str:
+    """One key for ``…/index.html`` and ``…/``, host case, and the http/https twins on the
+    default ports, which all serve the same page."""
+    u = urlsplit(url)
+    path = re.sub(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", "/", u.path, flags=re.I)
+    loc = netloc(url)
+    if u.port in (None, 80, 443):
+        loc = loc.rsplit(":", 1)[0]
+    return urlunsplit(("", loc, path, u.query, ""))
+
+
+def is_attachment_url(path: str) -> bool:
+    return bool(FILE_EXT.search(path)) or "downfile" in path

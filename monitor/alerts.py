@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, defer, selectinload
 
 from archive.models import Agency, Alert, PortalCrawl, Report, ReportVersion, Run, Source, utcnow
+from archive.registry import portal_key
 from archive.store import Archive
 from monitor.kinds import ALERT_KINDS
 
@@ -81,10 +82,6 @@ def alert_json(a: Alert) -> dict[str, Any]:
 # ---------------------------------------------------------------- facts → wants
 
 
-def _portal_key(url: str | None) -> str:
-    return (url or "").rstrip("/").lower()
-
-
 class CrawlIndex:
     """Crawls that looked at an agency: those naming it in ``agency_ids``, else (rows that
     name no agency) those of its portal; in crawl order."""
@@ -97,11 +94,11 @@ class CrawlIndex:
                 for aid in c.agency_ids:
                     self.by_agency.setdefault(aid, []).append(c)
             else:
-                self.by_portal.setdefault(_portal_key(c.portal), []).append(c)
+                self.by_portal.setdefault(portal_key(c.portal), []).append(c)
 
     def __call__(self, agency: Agency) -> list[PortalCrawl]:
         mine = self.by_agency.get(agency.id, [])
-        shared = self.by_portal.get(_portal_key(agency.portal), []) if agency.portal else []
+        shared = self.by_portal.get(portal_key(agency.portal), []) if agency.portal else []
         if not shared:
             return mine
         return sorted(mine + shared, key=lambda c: (c.started_at, c.id))

@@ -12,7 +12,13 @@ import click
 from sqlalchemy import select
 
 from archive.models import Agency, PortalCrawl, utcnow
-from archive.registry import RegistryError, load_registry, parse_registry, private_allowed
+from archive.registry import (
+    RegistryError,
+    load_registry,
+    parse_registry,
+    portal_key,
+    private_allowed,
+)
 from monitor.app import Ctx, emit, err, main, pass_ctx
 
 OUTCOME_CN = {"ok": "正常", "partial": "部分失败", "unreachable": "无法访问"}
@@ -119,7 +125,6 @@ def crawl_distributed(ctx: Ctx, redis_url: str, ids: list[str], timeout: float |
     workers kept dying) is a partial night for its agencies, with the reason."""
     from crawler.distributed import coordinate
     from crawler.night import Night, Status
-    from crawler.spiders.reports import portal_key
     from crawler.store import CrawlStore
 
     with ctx.archive.Session() as s:

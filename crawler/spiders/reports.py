@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import Request, signals
@@ -31,26 +30,29 @@ from twisted.python.failure import Failure
 from archive.config import resolve_data_dir
 from archive.extract_html import embedded_detail, embedded_page
 from archive.models import Agency, utcnow
+from archive.registry import portal_key
 from archive.store import Archive
 
 from ..adapters import PLATFORMS, Follow, Item, api_page, parse_listing
-from ..discovery import DISCOVERY_BUDGET, Walk, candidates
+from ..discovery import DISCOVERY_BUDGET
 from ..distributed import NightWork
-from ..downloadermiddlewares.conditional import describe_exception
 from ..downloadermiddlewares.guard import netloc, twins
 from ..pages import (
+    SUB_UNIT,
     attachment_rank,
     clean,
     decode,
     embedded_links,
     error_page,
     is_attachment,
+    is_attachment_url,
     js_links,
     links,
     may_be_report,
     names_column,
     posted_date,
     report_year,
+    same_page,
     script_redirect,
     selector,
     sniff_kind,
@@ -58,16 +60,14 @@ from ..pages import (
 from ..portal_state import AgencyInfo, PortalState
 from ..progress import Progress
 from ..store import CrawlStore
+from .chain import MAX_COPIES, FileChain, _ctype, copy_role, declared
+from .errors import ErrorHandling
+from .walking import Walking
 
 log = logging.getLogger(__name__)
 
 
-def portal_key(url: str) -> str:
-    u = urlsplit(url if "://" in url else "http://" + url)
-    return f"{u.scheme}://{u.netloc.lower()}/"
-
-
-class ReportsSpider(scrapy.Spider):
+class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
     name = "reports"
     archive: Archive
     store: CrawlStore
@@ -154,20 +154,6 @@ class ReportsSpider(scrapy.Spider):
                     return None
                 return aid
         return None
-
-    def file_report(self, label: str, agency: str, year: int) -> tuple[str, int] | None:
-        """Whose report, of which year, a file on a report page is by its link text: the
-        page's own unless the text names another year (and, if it names someone, the
-        registry agency it names; a body not in the registry is nobody's report here)."""
-        other = report_year(label)
-        if other is None or other == year:
-            return agency, year
-        says = clean(label)
-        named = re.sub(r"[\d\s年度:：附件\-—（）()《》.]", "", says.split(str(other))[0])
-        if not named:
-            return agency, other
-        who = self.agency_for(says)
-        return (who, other) if who else None
 
     # ------------------------------------------------------------ requests
 
@@ -266,131 +252,6 @@ class ReportsSpider(scrapy.Spider):
         self.maybe_finish(ps)
         return out
 
-    def handle_error(self, ps: PortalState, kind: str, request: Request,
-                     failure: Failure) -> Iterable[Any]:
-        via = request.meta.get("via")
-        if via:  # the remembered target failed: ask the download link itself again
-            self.store.remember_redirect(via, None)
-            ours = {k: v for k, v in request.meta.items() if k in FILE_META}
-            yield self.req(ps, via, kind, priority=2, meta={**ours, "no_shortcut": True})
-            return
-        yield from self._handle_error(ps, kind, request, failure)
-        if kind in ("file", "copy") and "copies" in request.meta:
-            m = dict(request.meta)
-            if kind == "file":
-                m["file"] = None
-                if request.url in ps.gone:  # a dead link (404/410), not a failed download
-                    m["dead"] = f"{ps.gone[request.url]}：{request.url}"
-            yield self.next_copy(ps, m)  # the page's other files still get archived
-
-    def _handle_error(self, ps: PortalState, kind: str, request: Request,
-                      failure: Failure) -> Iterable[Request | None]:
-        from scrapy.spidermiddlewares.httperror import HttpError
-
-        status = None
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = {412: "站点返回 412 反爬虫验证（需要浏览器执行脚本），无法自动访问",
-                      403: "站点拒绝访问（403）", 404: "页面不存在（404）",
-                      410: "页面已删除（410）", 429: "站点限流（429），重试后仍被拒绝"}.get(
-                status, f"站点返回 HTTP {status}")
-        else:
-            reason = str(failure.value) if "拒绝访问" in str(failure.value) else \
-                describe_exception(failure.value)
-            if "Forbidden by robots.txt" in str(failure.value):
-                reason = "robots.txt 禁止抓取该页面"
-        url = request.url
-        if kind == "hub" or (kind == "column" and "walk" in request.meta):
-            if kind == "column":
-                ps.candidate_failed.append(f"{reason}：{url}")  # another candidate may do
-            yield self.walk_next(ps)  # a hub or candidate that failed: walk on
-            return
-        if kind in ("root", "column"):
-            if kind == "column" and request.meta.get("remembered") and not ps.tried_root:
-                yield self.start_walk(ps)  # the remembered column moved: walk from home
-                return
-            ps.fatal = ps.fatal or f"{reason}：{url}"
-            if kind == "column":
-                ps.listing_failed.append(f"{reason}：{url}")
-        elif kind in ("list", "api"):
-            if status == 404 and request.meta.get("optional"):
-                return
-            ps.listing_failed.append(f"{reason}：{url}")
-        elif kind == "detail" and status in (404, 410):
-            ps.gone[url] = reason
-        elif kind == "copy" and status in (404, 410):
-            ps.gone[url] = reason  # the report itself came from its main file
-        elif kind == "file" and status in (404, 410):
-            ps.gone[url] = reason  # a dead link is a fact about the portal, not a failed crawl
-        else:
-            if "拒绝访问" in reason or "robots" in reason:
-                log.info("%s", reason)
-                return
-            ps.errors.append(f"{reason}：{url}")
-            if kind in ("detail", "file", "copy"):
-                ps.present.add(request.meta.get("page_url", url))
-
-    # ------------------------------------------------------------ discovery
-
-    def start_walk(self, ps: PortalState) -> Request | None:
-        """Walk from the portal's root to its 年报 column (``discovery.py``)."""
-        ps.tried_root = True
-        ps.walk = Walk(budget=self.discovery_budget)
-        ps.walk.push(ps.root, 10_000, 0, False, [])
-        return self.walk_next(ps)
-
-    def walk_next(self, ps: PortalState) -> Request | None:
-        """The walk's next page (one at a time, best first); at its end without a column
-        the night is partial, naming what was searched."""
-        w = ps.walk
-        if w is None or w.done or ps.column_found is not None:
-            return None
-        while (e := w.pop()) is not None:
-            first = not ps.walk_started
-            kind = "column" if e.column else ("root" if first else "hub")
-            r = self.req(ps, e.url, kind, meta={"walk": e.path, "walk_depth": e.depth})
-            if r is not None:
-                ps.walk_started = True
-                return r
-            w.walked -= 1  # already asked for this night: no page spent
-        w.done = True
-        if w.offsite:  # e.g. a department site linking the city's 信息公开 platform
-            ps.no_column = (f"年报栏目在注册表之外的站点（{w.offsite[0]}），未抓取；如确属本机关，"
-                            "请在注册表的 column 中登记该地址")
-        else:
-            ps.no_column = w.reason()
-        log.info("portal %s: no 年报 column after %d pages", ps.key, w.walked)
-        return None
-
-    def parse_hub(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
-        text = decode(response.body, _declared(response))
-        sel = selector(response.body, _declared(response))
-        yield from self.walk_on(ps, response, text, sel)
-
-    def walk_on(self, ps: PortalState, response: Response, text: str, sel: Any
-                ) -> Iterable[Request | None]:
-        """Queue what a walked page offers (its redirect first), then fetch the best."""
-        w = ps.walk
-        if w is None:
-            return
-        depth = response.meta.get("walk_depth", 0)
-        trail = response.meta.get("walk") or []  # [[page, words of the link taken], …]
-        w.seen(response.url)  # where a redirect landed
-        cands = candidates(text, response.url, sel)
-        target = script_redirect(text, response.url)
-        if target and netloc(target) in self.allowed_netlocs:
-            # a redirect-only home (script, meta refresh, frameset) moves on at once
-            w.push(target, 10_000 if not cands else 20, depth, False,
-                   [*trail, [response.url, "（跳转）"]])
-        for c in cands:
-            if netloc(c.url) not in self.allowed_netlocs:
-                if c.column and c.url not in w.offsite:
-                    w.offsite.append(c.url)
-                continue
-            w.note(c)
-            w.push(c.url, c.score, depth + 1, c.column, [*trail, [response.url, c.words]])
-        yield self.walk_next(ps)
-
     # ------------------------------------------------------------ pages
 
     def parse_listing(self, ps: PortalState, response: Response) -> Iterable[Request | None]:
@@ -399,8 +260,8 @@ class ReportsSpider(scrapy.Spider):
 
     def listing(self, ps: PortalState, response: Response, first: bool
                 ) -> Iterable[Request | None]:
-        text = decode(response.body, _declared(response))
-        sel = selector(response.body, _declared(response))
+        text = decode(response.body, declared(response))
+        sel = selector(response.body, declared(response))
         lst = parse_listing(response.body, text, response.url, sel, first)
         named = names_column(sel)
         if response.meta["kind"] != "root":
@@ -498,7 +359,7 @@ class ReportsSpider(scrapy.Spider):
         if sniff_kind(body) in ("pdf", "zip", "ole"):  # the "detail" link was the file
             yield from self.parse_file(ps, response)
             return
-        text = decode(body, _declared(response))
+        text = decode(body, declared(response))
         if error_page(text):  # a 200 "页面不存在": the listed page is gone
             log.info("dead report link (error page): %s", response.url)
             return
@@ -507,7 +368,7 @@ class ReportsSpider(scrapy.Spider):
             text = embedded_page(det, attachments=True)
             sel = selector(text.encode("utf-8"), "utf-8")
         else:
-            sel = selector(body, _declared(response))
+            sel = selector(body, declared(response))
         title = clean(sel.xpath("//meta[@name='ArticleTitle']/@content").get()
                       or (det or {}).get("title")) or m["title"]
         year = report_year(title) or m["year"]
@@ -541,70 +402,6 @@ class ReportsSpider(scrapy.Spider):
         if (agency, year) not in by_report:
             yield self.item(ps, response.url, body, "page", info, bool(m.get("not_modified")),
                             _ctype(response))
-
-    def parse_file(self, ps: PortalState, response: Response) -> Iterable[Any]:
-        m = dict(response.meta)
-        kind = sniff_kind(response.body)
-        if kind == "html" and not m.get("page_url"):
-            m["page_url"] = None
-        if kind == "html" and m.get("page_body"):
-            ps.errors.append(f"附件链接返回的是网页而不是文件：{response.url}")
-            m["file"] = None
-        else:
-            ps.present.add(response.url)
-            m["file"] = {"url": response.url, "data": response.body, "role": "attachment",
-                         "content_type": _ctype(response),
-                         "cached": bool(m.get("not_modified")),
-                         "role_as_copy": m.get("role_as_copy", "other_format")}
-        yield self.next_copy(ps, m)
-
-    def parse_copy(self, ps: PortalState, response: Response) -> Iterable[Any]:
-        m = dict(response.meta)
-        if sniff_kind(response.body) == "html":
-            log.info("copy link answered a web page, not a file: %s", response.url)
-        else:
-            ps.present.add(response.url)
-            m["got"] = [*m["got"], {"url": response.url, "data": response.body,
-                                    "role": m["copy_role"], "content_type": _ctype(response),
-                                    "cached": bool(m.get("not_modified"))}]
-        yield self.next_copy(ps, m)
-
-    def next_copy(self, ps: PortalState, m: dict[str, Any]) -> Any:
-        """Fetch the page's remaining report files one after another, then hand all of
-        them to the pipeline as one item, so they land in one version."""
-        copies = list(m.get("copies") or [])
-        while copies:
-            url, role = copies.pop(0)
-            keep = {k: v for k, v in m.items() if k in CHAIN_META}
-            r = self.req(ps, url, "copy", priority=2,
-                         meta={**keep, "copies": copies, "copy_role": role})
-            if r is not None:
-                return r
-        main, got = m.get("file"), list(m.get("got") or [])
-        if main is None and not got:
-            if not m.get("dead") or not m.get("page_url") or not m.get("page_body"):
-                return None  # a failed download: the night is partial, tried again next
-            # no file could be had: the page stands in (its own tables, else it records
-            # the report as found but unreadable, with why)
-            main = {"url": m["page_url"], "data": m["page_body"], "role": "page",
-                    "content_type": "text/html", "cached": False, "role_as_copy": "page"}
-        if main is None:  # the main link failed: the best copy stands in for it
-            main = {**got.pop(0), "role": "attachment"}
-        info = {"agency": m["agency"], "year": m["year"], "title": m.get("title"),
-                "posted": m.get("posted") or m.get("list_date"), "page_url": m.get("page_url"),
-                "page_body": m.get("page_body"), "page_cached": m.get("page_cached", True),
-                "copies": got, "role_as_copy": main.get("role_as_copy", "other_format"),
-                "dead": m.get("dead")}
-        cached = main["cached"] and all(c["cached"] for c in got)
-        return self.item(ps, main["url"], main["data"], main.get("role", "attachment"), info,
-                         cached, main["content_type"])
-
-    def item(self, ps: PortalState, url: str, data: bytes, role: str, info: dict[str, Any],
-             cached: bool, ctype: str | None) -> dict[str, Any]:
-        ps.pending += 1  # released by the pipeline
-        return {"portal": ps.key, "url": url, "data": data, "role": role,
-                "content_type": ctype, "cached": cached and info.get("page_cached", True),
-                **info}
 
     # ------------------------------------------------------------ completion
 
@@ -641,52 +438,3 @@ class ReportsSpider(scrapy.Spider):
                     self.maybe_finish(ps)
         self.progress.stop()
         self.store.close()
-
-
-MAX_COPIES = 3  # more report files on one page than this are not copies of one report
-#: what a report's chain of file requests carries from its detail page
-CHAIN_META = ("agency", "year", "title", "posted", "list_date", "page_url", "page_body",
-              "page_cached", "file", "got", "dead")
-#: what a file or copy request carries (the rest of its meta is Scrapy's)
-FILE_META = (*CHAIN_META, "role_as_copy", "copies", "copy_role")
-
-
-def copy_role(link: Any) -> str:
-    """How a report file stands beside the report: an image-only 图片版/扫描版, or the same
-    report in another format (the role names of ``docs/commands.md``)."""
-    says = clean(link.label)
-    return "image_copy" if ("图片版" in says or "扫描版" in says or "扫描件" in says) \
-        else "other_format"
-
-
-SUB_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:镇|乡|街道办事处|街道|苏木)(?:人民政府)?"
-                      r"(?:19|20)\d{2}")
-
-
-def same_page(url: str) -> str:
-    """One key for ``…/index.html`` and ``…/``, host case, and the http/https twins on the
-    default ports, which all serve the same page."""
-    u = urlsplit(url)
-    path = re.sub(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", "/", u.path, flags=re.I)
-    loc = netloc(url)
-    if u.port in (None, 80, 443):
-        loc = loc.rsplit(":", 1)[0]
-    return urlunsplit(("", loc, path, u.query, ""))
-
-
-def is_attachment_url(path: str) -> bool:
-    from ..pages import FILE_EXT
-
-    return bool(FILE_EXT.search(path)) or "downfile" in path
-
-
-def _declared(response: Response) -> str | None:
-    ct = response.headers.get(b"Content-Type")
-    if not ct or b"charset=" not in ct.lower():
-        return None
-    return ct.decode("latin-1").lower().split("charset=")[-1].split(";")[0].strip()
-
-
-def _ctype(response: Response) -> str | None:
-    ct = response.headers.get(b"Content-Type")
-    return ct.decode("latin-1") if ct else None
