@@ -1,11 +1,18 @@
-"""What many test modules share: the seed reports and the ``nianbao`` command run in a
-subprocess (the fixtures themselves are in ``conftest.py``)."""
+"""What many test modules share: the seed reports, the ``nianbao`` command run in a
+subprocess and ``nianbao serve`` started for a test (the fixtures themselves are in
+``conftest.py``)."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,3 +51,46 @@ def nianbao(data_dir: Path, *args: str, env: dict[str, str] | None = None,
     with this process's environment unless ``env`` is given; its output captured as text."""
     return subprocess.run(monitor_argv(data_dir, *args), capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=timeout, check=check)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on (now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(data_dir: Path, *, env: dict[str, str] | None = None, probe: str = "/",
+           timeout: float = 30) -> Iterator[str]:
+    """``nianbao --data-dir DATA_DIR serve`` on a free port, run from the repository root
+    (with this process's environment unless ``env`` is given): its base URL
+    (``http://127.0.0.1:PORT``) once ``probe`` answers; stopped on leaving. Raises
+    AssertionError with the server's stderr if it exits first, or if it does not answer
+    within ``timeout`` seconds."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile("w+") as err:  # not a pipe: a chatty server never blocks
+        proc = subprocess.Popen(monitor_argv(data_dir, "serve", "--port", str(port)),
+                                stdout=subprocess.DEVNULL, stderr=err, text=True, env=env,
+                                cwd=ROOT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    err.seek(0)
+                    raise AssertionError(f"nianbao serve exited ({proc.returncode}): "
+                                         f"{err.read()}")
+                try:
+                    with urllib.request.urlopen(base + probe, timeout=2) as r:
+                        r.read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"nianbao serve did not answer {probe} within "
+                                             f"{timeout:.0f} s") from None
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

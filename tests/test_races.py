@@ -4,13 +4,12 @@ a terminal do: none crashes, every file is ingested exactly once, ``fsck`` stays
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-from helpers import monitor_argv, nianbao
+from helpers import monitor_argv, nianbao, served
 from portal_sim import ROOT, env
 
 from archive.render import render
@@ -47,30 +46,22 @@ def test_ingests_creating_the_same_new_agency_at_once(tmp_path: Path) -> None:
         path = tmp_path / f"r{i:02d}.html"
         path.write_bytes(render(rec, "html"))
         files.append(path)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    web = _start(data, "serve", "--port", str(port))
 
-    def page() -> bool:
+    def page(base: str) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            with urllib.request.urlopen(base + "/", timeout=10) as r:
                 return r.status == 200
         except OSError:
             return False
 
-    deadline = time.monotonic() + 60
-    while not page() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    procs = [_start(data, "ingest", *map(str, files[i::4]), "--json") for i in range(4)]
-    pages = 0
-    while True:  # the pages answer while the ingests write
-        pages += page()
-        if all(p.poll() is not None for p in procs):
-            break
-        time.sleep(0.2)
-    web.terminate()
-    web.wait(timeout=30)
+    with served(data, env=env(), timeout=60) as base:
+        procs = [_start(data, "ingest", *map(str, files[i::4]), "--json") for i in range(4)]
+        pages = 0
+        while True:  # the pages answer while the ingests write
+            pages += page(base)
+            if all(p.poll() is not None for p in procs):
+                break
+            time.sleep(0.2)
     for rc, _out, errs in _finish(procs):
         assert rc == 0, errs
         assert "IntegrityError" not in errs and "Traceback" not in errs

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -18,10 +14,11 @@ import openpyxl
 import pytest
 import rollup_data
 from flask.testing import FlaskClient
+from helpers import served
 from playwright.sync_api import Page
 from rollup_data import INVALID, MISSING, REGION, UNREADABLE, YEAR
 from test_web import build_archive
-from test_web_browser import browser, free_port, page  # noqa: F401 - fixtures
+from test_web_browser import browser, page  # noqa: F401 - fixtures
 
 from archive.rollup import RATES
 from archive.store import Archive
@@ -100,29 +97,9 @@ def test_hostile_names_stay_text(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(archive: Archive) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "NIANBAO_WEB_TOKEN": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(archive.data_dir),
-                             "serve", "--port", str(port)], stderr=subprocess.PIPE, text=True,
-                            env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
-            try:
-                urllib.request.urlopen(base + "/api/rollup", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not answer within 30 s")
+    with served(archive.data_dir, env={**os.environ, "NIANBAO_WEB_TOKEN": ""},
+                probe="/api/rollup") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.mark.browser

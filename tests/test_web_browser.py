@@ -7,17 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import seed_bytes
+from helpers import seed_bytes, served
 from playwright.sync_api import Browser, Page, sync_playwright
 from test_web import build_archive
 
@@ -26,38 +22,12 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     d = tmp_path_factory.mktemp("webserver") / "data"
     build_archive(d)
-    port = free_port()
-    env = {**os.environ, "NIANBAO_WEB_TOKEN": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--data-dir", str(d), "serve",
-                             "--port", str(port)], stderr=subprocess.PIPE, text=True, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
-            try:
-                urllib.request.urlopen(base + "/api/alerts", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not answer within 30 s")
+    with served(d, env={**os.environ, "NIANBAO_WEB_TOKEN": ""}, probe="/api/alerts") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 def get(url: str) -> tuple[int, bytes]:
