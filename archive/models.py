@@ -121,6 +121,12 @@ class Report(Base):
         back_populates="report", order_by="ReportVersion.seq"
     )
 
+    def note_posted(self, day: dt.date | None) -> None:
+        """A date the report was seen posted on: the earliest is when it was published
+        (a listing may re-date a report it moves; deadlines count from the first)."""
+        if day and (self.posted_on is None or day < self.posted_on):
+            self.posted_on = day
+
 
 class ReportVersion(Base):
     __tablename__ = "report_versions"

@@ -20,17 +20,28 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.threadpool import ThreadPool
 
+from archive.config import resolve_data_dir
+from archive.store import Archive
+
+from .signals import report_ingested
+from .store import CrawlStore
+
 log = logging.getLogger(__name__)
 
 
 class IngestPipeline:
-    def __init__(self, crawler: Crawler):
+    """Archives each item on its own thread with its own store, and says how it went by
+    the :data:`crawler.signals.report_ingested` signal (the spider keeps the count)."""
+
+    def __init__(self, crawler: Crawler, store: CrawlStore):
         self.crawler = crawler
+        self.store = store
         self.pool: ThreadPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
-        return cls(crawler)
+        data_dir = resolve_data_dir(crawler.settings.get("NIANBAO_DATA_DIR"))
+        return cls(crawler, CrawlStore(Archive(data_dir)))
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.pool = ThreadPool(1, 1, name="ingest")
@@ -39,28 +50,25 @@ class IngestPipeline:
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is not None:
             self.pool.stop()
+        self.store.archive.engine.dispose()
 
     async def process_item(self, item: dict[str, Any], spider: Spider | None = None
                            ) -> dict[str, Any]:
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThreadPool
 
-        sp: Any = spider or self.crawler.spider
-        ps = sp.portals[item["portal"]]
+        status, error = "unparseable", None
         try:
             assert self.pool is not None, "opened before items arrive"
             status = await maybe_deferred_to_future(
-                deferToThreadPool(reactor, self.pool, self._ingest, sp.store, item))
-            ps.reports.add((item["agency"], item["year"]))
-            sp.found += 1
-            sp.progress.report_found(status)
+                deferToThreadPool(reactor, self.pool, self._ingest, self.store, item))
             log.info("%s %s %s: %s", item["agency"], item["year"], item["url"], status)
         except Exception as e:  # noqa: BLE001 - one bad report must not stop the crawl
             log.error("ingest failed for %s: %r", item["url"], e)
-            ps.errors.append(f"存档失败：{item['url']}（{type(e).__name__}: {e}）")
+            error = f"存档失败：{item['url']}（{type(e).__name__}: {e}）"
         finally:
-            ps.pending -= 1
-            sp.maybe_finish(ps)
+            self.crawler.signals.send_catch_log(report_ingested, item=item, status=status,
+                                                error=error)
         return {k: v for k, v in item.items() if k not in ("data", "page_body")}
 
     @staticmethod
@@ -122,7 +130,7 @@ class IngestPipeline:
                     log.warning("%s: %s (%s)", f["url"], res.status, res.error)
             if page_url and page_body and not item.get("page_cached"):
                 store.page_fetch(page_url, page_body, 200)
-        store.claim(urls, agency, year, item.get("posted"))
+        archive.claim(urls, agency, year, item.get("posted"))
         return status
 
 

@@ -3,8 +3,8 @@
 Per URL a ``Source`` row remembers ETag/Last-Modified and the sha256 of the body last
 served, so the next crawl sends a conditional request and, on 304, reads the body from
 the blob store. Every attempt is a ``Fetch`` row (status or error); every portal a
-``PortalCrawl`` row. Removals (404/410, gone from a complete listing) set
-``Source.removed_on`` and, once no source of a report is left, ``Report.removed_on``.
+``PortalCrawl`` row. Which reports are still present is the archive's
+(``archive/presence.py``: ``Archive.claim``/``Archive.remove``).
 Every exchange is also written to the night's WARC file (``archive/warc.py``, by the
 ``WarcRecorder`` middleware); the ``Fetch`` row of a URL names the WARC file and offset
 of this run's exchange of it.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from archive.extract import sniff
 from archive.models import Agency, Blob, Fetch, PortalCrawl, Report, ReportVersion, Source, utcnow
@@ -127,58 +127,6 @@ class CrawlStore:
         with self.archive.Session() as s:
             q = select(Fetch.id).where(Fetch.sha256 == sha, Fetch.parse_status == "unparseable")
             return s.scalar(q.limit(1)) is not None
-
-    def claim(self, urls: list[tuple[str, str]], agency_id: str, year: int,
-              posted_on: dt.date | None) -> None:
-        """Tie sources to their report and mark them (and the report) present."""
-        now = utcnow()
-        with self.archive.Session.begin() as s:
-            for url, role in urls:
-                src = s.scalar(select(Source).where(Source.url == url))
-                if src is None:
-                    src = Source(url=url, first_seen=now)
-                    s.add(src)
-                src.role, src.agency_id, src.year = role, agency_id, year
-                src.last_seen, src.removed_on, src.removed_reason = now, None, None
-                if posted_on and not src.posted_on:
-                    src.posted_on = posted_on
-            rep = s.scalar(select(Report).where(Report.agency_id == agency_id,
-                                                Report.year == year))
-            if rep is not None:
-                rep.removed_on = None
-                if posted_on and (rep.posted_on is None or posted_on < rep.posted_on):
-                    rep.posted_on = posted_on
-
-    def remove(self, agency_ids: list[str], keep: set[str], gone: dict[str, str],
-               complete: bool, today: dt.date) -> list[tuple[str, int]]:
-        """Mark sources gone (404/410 always; absent from listings only when ``complete``);
-        returns the reports that have no source left and are now marked removed."""
-        removed: list[tuple[str, int]] = []
-        with self.archive.Session.begin() as s:
-            q = select(Source).where(Source.agency_id.in_(agency_ids), Source.removed_on.is_(None))
-            touched: set[tuple[str, int]] = set()
-            for src in s.scalars(q):
-                if src.url in gone:
-                    reason = gone[src.url]
-                elif complete and src.url not in keep:
-                    reason = "不再出现在栏目列表中"
-                else:
-                    continue
-                src.removed_on, src.removed_reason = today, reason
-                if src.agency_id and src.year:
-                    touched.add((src.agency_id, src.year))
-            s.flush()
-            for agency_id, year in touched:
-                live = s.scalar(select(Source.id).where(
-                    Source.agency_id == agency_id, Source.year == year,
-                    Source.removed_on.is_(None)))
-                if live is None:
-                    s.execute(update(Report).where(Report.agency_id == agency_id,
-                                                   Report.year == year,
-                                                   Report.removed_on.is_(None))
-                              .values(removed_on=today))
-                    removed.append((agency_id, year))
-        return removed
 
     # ------------------------------------------------------------ agencies / outcomes
 

@@ -59,6 +59,7 @@ from ..pages import (
 )
 from ..portal_state import AgencyInfo, PortalState
 from ..progress import Progress
+from ..signals import report_ingested
 from ..store import CrawlStore
 from .chain import MAX_COPIES, FileChain, _ctype, copy_role, declared
 from .errors import ErrorHandling
@@ -104,6 +105,7 @@ class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
             spider.agency_filter = set(spider.work.night.agencies()) or None
         spider.load_registry()
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider.on_ingested, signal=report_ingested)
         return spider
 
     # ------------------------------------------------------------ registry
@@ -405,6 +407,18 @@ class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
 
     # ------------------------------------------------------------ completion
 
+    def on_ingested(self, item: dict[str, Any], status: str, error: str | None) -> None:
+        """The pipeline is done with one of this portal's items."""
+        ps = self.portals[item["portal"]]
+        if error is None:
+            ps.reports.add((item["agency"], item["year"]))
+            self.found += 1
+            self.progress.report_found(status)
+        else:
+            ps.errors.append(error)
+        ps.pending -= 1
+        self.maybe_finish(ps)
+
     def maybe_finish(self, ps: PortalState) -> None:
         if ps.pending > 0 or ps.done:
             return
@@ -412,7 +426,7 @@ class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
         outcome, reason = ps.outcome()
         if ps.column_found and ps.column_found != ps.column:
             self.store.remember_column(ps.agency_ids, ps.column_found, ps.column_path)
-        removed = self.store.remove(ps.agency_ids, ps.present, ps.gone, ps.complete, self.today)
+        removed = self.archive.remove(ps.agency_ids, ps.present, ps.gone, ps.complete, self.today)
         for aid, year in removed:
             log.info("report removed: %s %s", aid, year)
         for n, (out, why, ids) in enumerate(ps.outcomes()):  # requests counted once
