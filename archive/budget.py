@@ -50,11 +50,8 @@ class Budget:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Budget:
-        d = cls()
-        return cls(memory_mb=int(settings.get("parse_memory_mb", d.memory_mb)),
-                   seconds=float(settings.get("parse_seconds", d.seconds)),
-                   unzipped_mb=int(settings.get("docx_unzipped_mb", d.unzipped_mb)),
-                   xml_mb=int(settings.get("docx_xml_mb", d.xml_mb)))
+        return cls(memory_mb=settings.parse_memory_mb, seconds=settings.parse_seconds,
+                   unzipped_mb=settings.docx_unzipped_mb, xml_mb=settings.docx_xml_mb)
 
 
 class Unreadable(ExtractionError):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 DEFAULT_TOML = """\
 # nianbao configuration. Every setting may also be given as an environment variable
@@ -65,6 +65,13 @@ lease_seconds = 60
 # portals one worker process crawls at a time
 worker_portals = 32
 
+# The crawler's network: seconds before a download is given up, retries of a failed
+# request (with exponential back-off from crawl_backoff seconds), and the crawl log's level
+crawl_timeout = 30.0
+crawl_retries = 4
+crawl_backoff = 1.0
+log_level = "INFO"
+
 # What reading one file may cost. The command line (parse, ingest, crawl, daemon) reads
 # every file in a child process: past these limits the file is archived all the same and
 # marked unparseable with the reason, never a report version.
@@ -79,20 +86,67 @@ docx_unzipped_mb = 200
 docx_xml_mb = 16
 """
 
-LIST_KEYS = {"alert_recipients"}
-BOOL_KEYS = {"smtp_starttls", "smtp_ssl", "copy_agencies", "allow_private"}
-INT_KEYS = {"smtp_port", "misfire_grace_seconds", "page_budget", "max_file_mb",
-            "lease_seconds", "worker_portals",
-            "discovery_budget", "parse_memory_mb", "docx_unzipped_mb", "docx_xml_mb"}
-FLOAT_KEYS = {"download_delay", "parse_seconds"}
-KNOWN_KEYS = {
-    "database_url", "smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
-    "smtp_ssl", "smtp_cafile", "mail_from", "alert_recipients", "copy_agencies", "site_url", "schedule",
-    "timezone", "misfire_grace_seconds", "download_delay", "page_budget", "max_file_mb",
-    "discovery_budget", "user_agent", "allow_private", "redis_url", "lease_seconds",
-    "worker_portals",
-    "parse_memory_mb", "parse_seconds", "docx_unzipped_mb", "docx_xml_mb",
-}
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, typed; one object loaded and checked once (:func:`load_settings`).
+    The defaults are those of :data:`DEFAULT_TOML` (a key commented out there is None)."""
+
+    data_dir: Path
+    database_url: str | None
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    smtp_ssl: bool
+    smtp_cafile: str | None
+    mail_from: str
+    alert_recipients: list[str]
+    copy_agencies: bool
+    site_url: str
+    schedule: str
+    timezone: str
+    misfire_grace_seconds: int
+    download_delay: float
+    page_budget: int
+    max_file_mb: int
+    allow_private: bool
+    discovery_budget: int
+    user_agent: str | None
+    redis_url: str | None
+    lease_seconds: int
+    worker_portals: int
+    crawl_timeout: float
+    crawl_retries: int
+    crawl_backoff: float
+    log_level: str
+    parse_memory_mb: int
+    parse_seconds: float
+    docx_unzipped_mb: int
+    docx_xml_mb: int
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL to open: ``database_url``, else SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        test_server = os.environ.get("NIANBAO_TEST_POSTGRES")
+        if test_server:  # the test suite on PostgreSQL: one database per data directory
+            from .testdb import database_url
+
+            return database_url(test_server, self.data_dir)
+        return f"sqlite:///{self.data_dir / 'nianbao.db'}"
+
+
+#: key -> the type a value must have (from :class:`Settings`)
+TYPES: dict[str, Any] = {k: v for k, v in get_type_hints(Settings).items() if k != "data_dir"}
+KNOWN_KEYS = set(TYPES)
+LIST_KEYS = {k for k, t in TYPES.items() if t == list[str]}
+BOOL_KEYS = {k for k, t in TYPES.items() if t is bool}
+INT_KEYS = {k for k, t in TYPES.items() if t is int}
+FLOAT_KEYS = {k for k, t in TYPES.items() if t is float}
+STR_KEYS = KNOWN_KEYS - LIST_KEYS - BOOL_KEYS - INT_KEYS - FLOAT_KEYS
 
 
 def resolve_data_dir(cli: str | os.PathLike[str] | None = None) -> Path:
@@ -100,31 +154,6 @@ def resolve_data_dir(cli: str | os.PathLike[str] | None = None) -> Path:
         return Path(cli).resolve()
     env = os.environ.get("NIANBAO_HOME")
     return Path(env).resolve() if env else (Path.cwd() / "nianbao-data").resolve()
-
-
-@dataclass
-class Settings:
-    data_dir: Path
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.values.get(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        v = self.values.get(key)
-        return default if v is None else v
-
-    @property
-    def database_url(self) -> str:
-        url = self.values.get("database_url")
-        if url:
-            return str(url)
-        test_server = os.environ.get("NIANBAO_TEST_POSTGRES")
-        if test_server:  # the test suite on PostgreSQL: one database per data directory
-            from .testdb import database_url
-
-            return database_url(test_server, self.data_dir)
-        return f"sqlite:///{self.data_dir / 'nianbao.db'}"
 
 
 class ConfigError(ValueError):
@@ -157,6 +186,8 @@ def _check_types(values: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}：{key} = {value!r} 应为数字")
         if key in BOOL_KEYS and not isinstance(value, bool):
             raise ConfigError(f"{where}：{key} = {value!r} 应为 true 或 false")
+        if key in STR_KEYS and not isinstance(value, str):
+            raise ConfigError(f"{where}：{key} = {value!r} 应为文字（加引号）")
         if key in LIST_KEYS and not (isinstance(value, list)
                                      and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{where}：{key} 应为文字列表，例如 [\"a@example.cn\"]")
@@ -181,7 +212,11 @@ def load_settings(data_dir: Path) -> Settings:
         if env is not None:
             values[key] = _coerce(key, env)
     _check_types({k: v for k, v in values.items() if k in KNOWN_KEYS}, "环境变量")
-    return Settings(data_dir=data_dir, values=values)
+    for key in FLOAT_KEYS:  # TOML's 1 for a float
+        if key in values:
+            values[key] = float(values[key])
+    typed: dict[str, Any] = {k: values.get(k) for k in KNOWN_KEYS}
+    return Settings(data_dir=data_dir, **typed)
 
 
 def write_default_config(data_dir: Path) -> bool:

@@ -142,7 +142,7 @@ def build(archive: Archive, agency_id: str, year: int, out: Path) -> dict[str, A
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "files").mkdir(exist_ok=True)
-    tz = str(archive.settings.get("timezone", "Asia/Shanghai"))
+    tz = archive.settings.timezone
     created = dt.datetime.now(dt.UTC)
     exchanges: list[dict[str, Any]] = []
     with open(out / WARC_NAME, "wb") as w:

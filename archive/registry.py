@@ -48,7 +48,7 @@ def private_allowed(settings: Any = None) -> bool:
     env = os.environ.get("NIANBAO_ALLOW_PRIVATE", "").strip().lower()
     if env in {"1", "true", "yes", "on"}:
         return True
-    return bool(settings is not None and settings.get("allow_private"))
+    return bool(settings is not None and settings.allow_private)
 
 
 def url_problem(url: str, *, allow_private: bool) -> str | None:

@@ -87,7 +87,7 @@ class Archive(Catalog, Integrity, Presence):
         #: chose (``archive.budget.ISOLATE``: the command line does, library use does not)
         self.isolate = isolate
         self.blobs = BlobStore(self.data_dir / "blobs")
-        url = self.settings.database_url
+        url = self.settings.database
         self.engine = create_engine(url, future=True)
         if url.startswith("sqlite"):
             _sqlite_pragmas(self.engine)

@@ -3,20 +3,21 @@ one crawl per process: the CLI calls :func:`crawl` once; tests use a subprocess)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 
 def crawl(data_dir: Path, agencies: list[str] | None = None,
           overrides: dict[str, Any] | None = None, progress: bool = True) -> None:
-    os.environ["NIANBAO_DATA_DIR"] = str(data_dir)
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
+
+    from .settings import configure
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("NIANBAO_DATA_DIR", str(data_dir), priority="cmdline")
+    configure(settings)  # before CrawlerProcess starts logging at the configured level
     settings.set("NIANBAO_PROGRESS", progress, priority="cmdline")
     for k, v in (overrides or {}).items():
         settings.set(k, v, priority="cmdline")

@@ -1,53 +1,30 @@
-"""Scrapy settings for the nianbao crawler (``scrapy crawl reports`` or ``nianbao crawl``).
-
-Politeness comes from the data directory's ``nianbao.toml`` (``download_delay``,
-``page_budget``, ``max_file_mb``; env ``NIANBAO_*`` overrides); timeouts and retries can
-be tuned by ``NIANBAO_CRAWL_TIMEOUT`` / ``NIANBAO_CRAWL_RETRIES`` (tests shorten them).
+"""Scrapy settings of the nianbao crawler: what never changes here, and
+:func:`from_config`, which turns the one typed :class:`archive.config.Settings` (nianbao.toml
+and ``NIANBAO_*``, loaded and checked once) into the rest; :func:`configure` applies them
+once per crawl (``crawler/run.py`` before logging starts, else the spider's
+``update_settings`` under ``scrapy crawl reports``).
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from archive.config import load_settings, resolve_data_dir
-
-NIANBAO_DATA_DIR = str(resolve_data_dir(os.environ.get("NIANBAO_DATA_DIR")))
-_cfg = load_settings(resolve_data_dir(NIANBAO_DATA_DIR))
+from archive.config import Settings, load_settings, resolve_data_dir
 
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-# an HTTP field value is visible ASCII (RFC 9110); a UA with Chinese in it reaches servers
-# and WAFs as Latin-1 mojibake or is refused. ``user_agent`` in nianbao.toml, else one
-# naming the deployment's own pages (``site_url``) as the contact.
-_UA = str(_cfg.get("user_agent") or "Mozilla/5.0 (compatible; nianbao/0.1; "
-          f"+{_cfg.get('site_url') or 'http://127.0.0.1:8000'})")
-USER_AGENT = "".join(ch for ch in _UA if " " <= ch <= "~").strip()
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = float(_cfg.get("download_delay", 1.0) or 0)
-# AutoThrottle adapts the delay to each server's latency; a configured delay of 0 means
-# "no politeness" (local simulated portals in tests and benchmarks), so it is off then.
-AUTOTHROTTLE_ENABLED = DOWNLOAD_DELAY > 0
-AUTOTHROTTLE_START_DELAY = max(DOWNLOAD_DELAY, 0.0)
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = float(os.environ.get("NIANBAO_CRAWL_TIMEOUT", "30"))
-DOWNLOAD_MAXSIZE = int(_cfg.get("max_file_mb", 64) or 64) * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
-PORTAL_PAGE_BUDGET = int(_cfg.get("page_budget", 300) or 300)
-DISCOVERY_BUDGET = int(_cfg.get("discovery_budget", 20) or 20)
-# scaling out (crawler/night.py): the shared night and per-host slots live in Redis
-NIANBAO_REDIS_URL = _cfg.get("redis_url") or None
-NIANBAO_LEASE_SECONDS = float(_cfg.get("lease_seconds", 60) or 60)
-NIANBAO_WORKER_PORTALS = int(_cfg.get("worker_portals", 32) or 32)
 
 RETRY_ENABLED = True
-RETRY_TIMES = int(os.environ.get("NIANBAO_CRAWL_RETRIES", "4"))
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-RETRY_BACKOFF_BASE = float(os.environ.get("NIANBAO_CRAWL_BACKOFF", "1.0"))
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 120.0
 
@@ -70,7 +47,48 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawler.pipelines.IngestPipeline": 300}
 
-LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"  # until the configuration's log_level is applied
 REMOTE_CONTROL_ENABLED = False  # no listening socket on a nightly job
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+
+def from_config(cfg: Settings) -> dict[str, Any]:
+    """The Scrapy settings that come from the deployment's configuration."""
+    # an HTTP field value is visible ASCII (RFC 9110); a UA with Chinese in it reaches
+    # servers and WAFs as Latin-1 mojibake or is refused. ``user_agent``, else one naming
+    # the deployment's own pages (``site_url``) as the contact.
+    ua = cfg.user_agent or f"Mozilla/5.0 (compatible; nianbao/0.1; +{cfg.site_url})"
+    delay = cfg.download_delay
+    return {
+        "USER_AGENT": "".join(ch for ch in ua if " " <= ch <= "~").strip(),
+        "DOWNLOAD_DELAY": delay,
+        # AutoThrottle adapts the delay to each server's latency; a delay of 0 means "no
+        # politeness" (local simulated portals in tests and benchmarks), so it is off then
+        "AUTOTHROTTLE_ENABLED": delay > 0,
+        "AUTOTHROTTLE_START_DELAY": delay,
+        "DOWNLOAD_TIMEOUT": cfg.crawl_timeout,
+        "DOWNLOAD_MAXSIZE": cfg.max_file_mb * 1024 * 1024,
+        "PORTAL_PAGE_BUDGET": cfg.page_budget,
+        "DISCOVERY_BUDGET": cfg.discovery_budget,
+        "RETRY_TIMES": cfg.crawl_retries,
+        "RETRY_BACKOFF_BASE": cfg.crawl_backoff,
+        "LOG_LEVEL": cfg.log_level,
+        # scaling out (crawler/night.py): the shared night and per-host slots in Redis
+        "NIANBAO_REDIS_URL": cfg.redis_url,
+        "NIANBAO_LEASE_SECONDS": float(cfg.lease_seconds),
+        "NIANBAO_WORKER_PORTALS": cfg.worker_portals,
+    }
+
+
+def configure(settings: Any) -> None:
+    """Apply the data directory's configuration to Scrapy ``settings``, once: the data
+    directory is ``NIANBAO_DATA_DIR`` (a setting, else the environment, else
+    ``NIANBAO_HOME``/``./nianbao-data``)."""
+    if settings.getbool("NIANBAO_CONFIGURED"):
+        return
+    data_dir = resolve_data_dir(settings.get("NIANBAO_DATA_DIR")
+                                or os.environ.get("NIANBAO_DATA_DIR"))
+    settings.set("NIANBAO_DATA_DIR", str(data_dir), priority="project")
+    settings.setdict({**from_config(load_settings(data_dir)), "NIANBAO_CONFIGURED": True},
+                     priority="project")

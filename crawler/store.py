@@ -27,7 +27,7 @@ class CrawlStore:
     def __init__(self, archive: Archive):
         self.archive = archive
         self.warc = WarcLog(archive.data_dir,
-                            timezone=str(archive.settings.get("timezone", "Asia/Shanghai")))
+                            timezone=archive.settings.timezone)
         #: url -> (WARC file, offset) of this run's last exchange of it (a URL is asked
         #: for once a night; its Fetch row, written later, points there)
         self.warc_refs: dict[str, tuple[str, int]] = {}

@@ -242,7 +242,7 @@ def _run_missed(s: Session, archive: Archive, now: dt.datetime) -> Want | None:
     missed = list(last.detail.get("missed") or [])
     if last.detail.get("catch_up"):
         missed.append(last.scheduled_for.isoformat(timespec="seconds"))
-    tz = archive.settings.get("timezone", "Asia/Shanghai")
+    tz = archive.settings.timezone
     if missed:
         shown = "、".join(local_time(dt.datetime.fromisoformat(m), tz) for m in missed[:5])
         ran = local_time(last.started_at, tz)
@@ -253,10 +253,10 @@ def _run_missed(s: Session, archive: Archive, now: dt.datetime) -> Want | None:
     from .schedule import next_fire_after
 
     settings = archive.settings  # the schedule the daemon ran with wins over the file's
-    nxt = next_fire_after(last.detail.get("schedule") or settings.get("schedule"),
-                          last.detail.get("timezone") or settings.get("timezone"),
+    nxt = next_fire_after(last.detail.get("schedule") or settings.schedule,
+                          last.detail.get("timezone") or settings.timezone,
                           last.scheduled_for)
-    grace = dt.timedelta(seconds=int(settings.get("misfire_grace_seconds", 21600)))
+    grace = dt.timedelta(seconds=settings.misfire_grace_seconds)
     if nxt is not None and nxt + grace < now:
         when = nxt.isoformat(timespec="seconds")
         return Want("NIGHTLY_RUN_MISSED", None, None, {
@@ -269,7 +269,7 @@ def _run_missed(s: Session, archive: Archive, now: dt.datetime) -> Want | None:
 
 
 def wanted(s: Session, archive: Archive, today: dt.date, now: dt.datetime) -> list[Want]:
-    tz = archive.settings.get("timezone", "Asia/Shanghai")
+    tz = archive.settings.timezone
     agencies = list(s.scalars(select(Agency).order_by(Agency.id)))
     crawls_for = CrawlIndex(list(s.scalars(select(PortalCrawl)
                                            .order_by(PortalCrawl.started_at, PortalCrawl.id))))
@@ -320,7 +320,7 @@ def serialize(s: Session) -> None:
 def check(archive: Archive, today: dt.date | None = None, now: dt.datetime | None = None
           ) -> CheckResult:
     """Reconcile alert state with the facts, in one transaction."""
-    tz = archive.settings.get("timezone", "Asia/Shanghai")
+    tz = archive.settings.timezone
     today = today or local_today(tz)
     now = now or utcnow()
     result = CheckResult(today)

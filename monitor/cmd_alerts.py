@@ -120,7 +120,7 @@ def daemon(ctx: Ctx, cron: str | None, timezone: str | None, no_crawl: bool,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        make_trigger(cron or st.get("schedule"), timezone or st.get("timezone"))
+        make_trigger(cron or st.schedule, timezone or st.timezone)
     except (ValueError, KeyError) as e:
         raise click.UsageError(str(e)) from None
     run_daemon(ctx.archive, schedule=cron, timezone=timezone, crawl=not no_crawl,

@@ -51,7 +51,7 @@ def crawl(ctx: Ctx, registry_file: Path | None, agency_ids: tuple[str, ...],
           as_json: bool, distributed: bool | None, timeout: float | None) -> None:
     """Crawl the portals, archive what is new or changed; exit 1 if some are unreachable."""
     a = ctx.archive
-    redis_url = a.settings.get("redis_url")
+    redis_url = a.settings.redis_url
     if distributed and not redis_url:
         err("--distributed 需要 redis_url（nianbao.toml 或环境变量 NIANBAO_REDIS_URL）")
         sys.exit(2)

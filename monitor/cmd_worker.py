@@ -16,7 +16,7 @@ from monitor.app import Ctx, err, main, pass_ctx
 @pass_ctx
 def worker(ctx: Ctx, processes: int, once: bool) -> None:
     """Crawl the portals of every distributed night (needs redis_url; runs until stopped)."""
-    url = ctx.archive.settings.get("redis_url")
+    url = ctx.archive.settings.redis_url
     if not url:
         err("nianbao worker 需要 redis_url（nianbao.toml 或环境变量 NIANBAO_REDIS_URL）")
         sys.exit(2)

@@ -44,7 +44,7 @@ class DemoRefused(Exception):
 
 
 def _sqlite(archive: Archive) -> bool:
-    return archive.settings.database_url.startswith("sqlite")
+    return archive.settings.database.startswith("sqlite")
 
 
 def real_data(archive: Archive) -> list[str]:
@@ -184,7 +184,7 @@ def run_demo(data_dir: Path, url: str, console: Console | None = None,
     console = console or Console(stderr=True)
     t0 = time.monotonic()
     prepare(data_dir)
-    tz = load_settings(data_dir).get("timezone", "Asia/Shanghai")
+    tz = load_settings(data_dir).timezone
     today = dt.datetime.now(ZoneInfo(tz)).date()
     plan = scenario(today)
     sink = MailSink(data_dir / MAIL_DIR).start()

@@ -73,14 +73,14 @@ class SmtpChannel:
 
     def _connect(self) -> smtplib.SMTP:
         st = self.settings
-        host, port = st.get("smtp_host", "localhost"), int(st.get("smtp_port", 25))
+        host, port = st.smtp_host, st.smtp_port
         conn: smtplib.SMTP
-        if st.get("smtp_ssl"):
+        if st.smtp_ssl:
             conn = smtplib.SMTP_SSL(host, port, timeout=self.timeout, context=self._tls())
         else:
             conn = smtplib.SMTP(host, port, timeout=self.timeout)
         try:
-            if st.get("smtp_starttls") and not st.get("smtp_ssl"):
+            if st.smtp_starttls and not st.smtp_ssl:
                 conn.starttls(context=self._tls())
             self._login(conn)
         except BaseException:
@@ -90,8 +90,8 @@ class SmtpChannel:
 
     def _login(self, conn: smtplib.SMTP) -> None:
         st = self.settings
-        if st.get("smtp_user"):
-            user, password = str(st.get("smtp_user")), str(st.get("smtp_password", ""))
+        if st.smtp_user:
+            user, password = str(st.smtp_user), str(st.smtp_password or "")
             conn.ehlo_or_helo_if_needed()
             if "PLAIN" not in conn.esmtp_features.get("auth", "").upper().split():
                 conn.login(user, password)
@@ -106,7 +106,7 @@ class SmtpChannel:
     def _tls(self) -> ssl.SSLContext:
         """Certificates are verified (smtplib's default would not); ``smtp_cafile`` in
         nianbao.toml names a private CA for an office's own mail server."""
-        return ssl.create_default_context(cafile=self.settings.get("smtp_cafile"))
+        return ssl.create_default_context(cafile=self.settings.smtp_cafile)
 
     def send(self, msg: EmailMessage) -> None:
         if self._conn is None:
@@ -207,7 +207,7 @@ class Digest:
 
 def render_digest(alerts: list[Alert], names: dict[str, str], settings: Settings,
                   today: dt.date, recipients: list[str], agency: str | None = None) -> Digest:
-    site = str(settings.get("site_url", "http://127.0.0.1:8000")).rstrip("/")
+    site = settings.site_url.rstrip("/")
     new = [a for a in alerts if a.state == "open"]
     gone = [a for a in alerts if a.state != "open"]
     who = f"{agency}：" if agency else ""
@@ -224,9 +224,9 @@ def render_digest(alerts: list[Alert], names: dict[str, str], settings: Settings
 def build_digests(archive: Archive, today: dt.date | None = None) -> list[int]:
     """Turn pending alerts into outbox rows and mark them notified — one transaction."""
     st = archive.settings
-    tz = st.get("timezone", "Asia/Shanghai")
+    tz = st.timezone
     today = today or local_date(utcnow(), tz) or dt.date.today()
-    office = list(st.get("alert_recipients") or [])
+    office = list(st.alert_recipients or [])
     with archive.Session.begin() as s:
         serialize(s)
         pending = list(s.scalars(select(Alert).where(Alert.notified.is_(False))
@@ -239,7 +239,7 @@ def build_digests(archive: Archive, today: dt.date | None = None) -> list[int]:
         agencies = {a.id: a for a in s.scalars(select(Agency))}
         names = {k: a.name for k, a in agencies.items()}
         digests = [render_digest(pending, names, st, today, office)]
-        if st.get("copy_agencies"):
+        if st.copy_agencies:
             for aid in sorted({a.agency_id for a in pending if a.agency_id}):
                 ag = agencies.get(aid)
                 if ag is not None and ag.emails:
@@ -265,7 +265,7 @@ def to_email(row: Outbox, settings: Settings) -> EmailMessage:
     """The MIME message of an outbox row: multipart text + HTML, headers RFC 2047-encoded."""
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = row.subject
-    msg["From"] = f"年报监测 <{settings.get('mail_from', 'nianbao@localhost')}>"
+    msg["From"] = f"年报监测 <{settings.mail_from}>"
     msg["To"] = ", ".join(row.recipients)
     msg["Date"] = format_datetime(row.created_at.replace(tzinfo=dt.UTC))
     msg["Message-ID"] = row.message_id

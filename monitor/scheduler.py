@@ -42,7 +42,7 @@ def nightly_job(data_dir: str, schedule: str, timezone: str, crawl: bool = True)
     now = dt.datetime.now(dt.UTC)
     archive = Archive(Path(data_dir))
     trigger = make_trigger(schedule, timezone)
-    grace = int(archive.settings.get("misfire_grace_seconds", 21600))
+    grace = archive.settings.misfire_grace_seconds
     with archive.Session() as s:
         prev = s.scalar(select(Run.scheduled_for).where(Run.scheduled_for.is_not(None))
                         .order_by(Run.scheduled_for.desc()).limit(1))
@@ -86,9 +86,9 @@ def daemon(archive: Archive, schedule: str | None = None, timezone: str | None =
     _started_at = dt.datetime.now(dt.UTC)
     _pending_since = None
     st = archive.settings
-    schedule = schedule or st.get("schedule", "0 2 * * *")
-    timezone = timezone or st.get("timezone", "Asia/Shanghai")
-    grace = int(st.get("misfire_grace_seconds", 21600))
+    schedule = schedule or st.schedule
+    timezone = timezone or st.timezone
+    grace = st.misfire_grace_seconds
     trigger = make_trigger(schedule, timezone)
     sched = BlockingScheduler(timezone=ZoneInfo(timezone))
     store = SQLAlchemyJobStore(engine=archive.engine, tablename="apscheduler_jobs")

@@ -14,13 +14,11 @@ no portal's night is ok and no REPORT_MISSING is raised.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from portal_sim import ROOT, crawl, env, nianbao, report_paths, reports
+from portal_sim import crawl, nianbao, report_paths, reports
 
 from archive.store import Archive
 from crawler.simulator import Farm
@@ -141,14 +139,14 @@ def _hubs(p: object) -> list:  # type: ignore[type-arg]
 
 
 def test_the_user_agent_is_ascii_and_settable(tmp_path: Path) -> None:
-    code = "import crawler.settings as s; print(s.USER_AGENT)"
-    got = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         env=env(NIANBAO_DATA_DIR=str(tmp_path)), check=True).stdout.strip()
+    from archive.config import load_settings
+    from crawler.settings import from_config
+
+    got = from_config(load_settings(tmp_path))["USER_AGENT"]
     assert got.isascii() and got.startswith("Mozilla/5.0") and "+http" in got
     (tmp_path / "nianbao.toml").write_text(
         'user_agent = "nianbao/0.2 (+https://gk.example.gov.cn/about) 年报"\n', encoding="utf-8")
-    got = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         env=env(NIANBAO_DATA_DIR=str(tmp_path)), check=True).stdout.strip()
+    got = from_config(load_settings(tmp_path))["USER_AGENT"]
     assert got == "nianbao/0.2 (+https://gk.example.gov.cn/about)"
 
 

@@ -3,7 +3,8 @@
 The best-ranked file is the report; up to :data:`MAX_COPIES` more of the same report
 (图片版, another format) follow it, each request carrying the chain so far in its meta
 (:data:`CHAIN_META`), so they all land in one version. When a file fails, the others still
-go on; when none can be had, the page itself stands in.
+go on; when none can be had, the page itself stands in. Whose report a file is (its link
+text against the registry's names) is decided here too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from ..pages import clean, report_year, sniff_kind
+from ..pages import SUB_UNIT, clean, report_year, sniff_kind
 from ..portal_state import PortalState
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,18 @@ class FileChain:
     ``req`` to make requests)."""
 
     req: Callable[..., Request | None]  # ReportsSpider.req
-    agency_for: Callable[[str], str | None]
+    names: list[tuple[str, str]]  # (folded name, agency id), longest first
+
+    def agency_for(self, title: str) -> str | None:
+        t = clean(title)
+        for name, aid in self.names:
+            if name and name in t:
+                # "XX县人民政府城关街道办事处2024年…" is a town's own report, not the county's
+                rest = t[t.index(name) + len(name):]
+                if SUB_UNIT.match(rest):
+                    return None
+                return aid
+        return None
 
     def file_report(self, label: str, agency: str, year: int) -> tuple[str, int] | None:
         """Whose report, of which year, a file on a report page is by its link text: the

@@ -25,6 +25,7 @@ import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from archive.config import resolve_data_dir
@@ -38,7 +39,6 @@ from ..discovery import DISCOVERY_BUDGET
 from ..distributed import NightWork
 from ..downloadermiddlewares.guard import netloc, twins
 from ..pages import (
-    SUB_UNIT,
     attachment_rank,
     clean,
     decode,
@@ -59,6 +59,7 @@ from ..pages import (
 )
 from ..portal_state import AgencyInfo, PortalState
 from ..progress import Progress
+from ..settings import configure
 from ..signals import report_ingested
 from ..store import CrawlStore
 from .chain import MAX_COPIES, FileChain, _ctype, copy_role, declared
@@ -89,6 +90,11 @@ class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
         self.today = dt.date.today()
         #: set in a worker process of a distributed night (``crawler/distributed.py``)
         self.work: NightWork | None = None
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        configure(settings)  # ``scrapy crawl reports`` too gets nianbao.toml
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -145,17 +151,6 @@ class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
         if key:
             return self.portals.get(key)
         return self.by_netloc.get(netloc(request.url))
-
-    def agency_for(self, title: str) -> str | None:
-        t = clean(title)
-        for name, aid in self.names:
-            if name and name in t:
-                # "XX县人民政府城关街道办事处2024年…" is a town's own report, not the county's
-                rest = t[t.index(name) + len(name):]
-                if SUB_UNIT.match(rest):
-                    return None
-                return aid
-        return None
 
     # ------------------------------------------------------------ requests
 
