@@ -1,7 +1,7 @@
 """One simulated government portal: a real HTTP server on its own loopback address.
 
 A :class:`Portal` owns its reports and answers requests through :meth:`Portal.route`,
-which profiles (``profiles.py``) override to build their pages the way TRS WCM, Hanweb
+which profiles (``profiles/``) override to build their pages the way TRS WCM, Hanweb
 jcms and friends do. The base class handles what every profile shares: robots.txt,
 ETag/Last-Modified with 304, the request log, runtime mutation (modify, delete, take
 down) and injected transient failures (500, connection reset, hang).
