@@ -185,11 +185,15 @@ def api_reports() -> Response:
         agency=request.args.get("agency") or None, year=int_arg("year", "年度", *YEARS))})
 
 
-def _report(report_id: int) -> dict[str, Any]:
-    r = data().report(report_id, int_arg("v", "版本号", 1, MAX_ID))
-    if r is None:
+def _found(x: dict[str, Any] | None) -> dict[str, Any]:
+    """The page's object, or a 404."""
+    if x is None:
         abort(404)
-    return r
+    return x
+
+
+def _report(report_id: int) -> dict[str, Any]:
+    return _found(data().report(report_id, int_arg("v", "版本号", 1, MAX_ID)))
 
 
 @bp.route("/reports/<int:report_id>")
@@ -277,10 +281,7 @@ def blob(sha: str) -> Response | tuple[str, int]:
 
 
 def _agency(agency_id: str) -> dict[str, Any]:
-    ag = data().agency(agency_id)
-    if ag is None:
-        abort(404)
-    return ag
+    return _found(data().agency(agency_id))
 
 
 @bp.route("/agencies/<agency_id>")
