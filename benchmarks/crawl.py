@@ -55,7 +55,8 @@ MIX = ["trs_classic", "trs_1based", "hanweb_jpage", "json_api", "trs_classic_yea
 FAST = ("html", "docx", "html", "html", "html", "both", "html", "html", "html", "html",
         "html", "html")
 ENV = {"NIANBAO_DOWNLOAD_DELAY": "0", "NIANBAO_CRAWL_TIMEOUT": "5", "NIANBAO_MAX_FILE_MB": "5",
-       "NIANBAO_LOG_LEVEL": "WARNING", "NIANBAO_CRAWL_BACKOFF": "0.2"}
+       "NIANBAO_LOG_LEVEL": "WARNING", "NIANBAO_CRAWL_BACKOFF": "0.2",
+       "NIANBAO_ALLOW_PRIVATE": "1"}  # the simulated portals are on 127.0.0.x
 
 
 def run_crawl(data: Path, registry: Path) -> tuple[float, int, int, list[dict[str, Any]]]:

@@ -5,7 +5,6 @@ subprocess and ``nianbao serve`` started for a test (the fixtures themselves are
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the five real seed reports (``tests/fixtures/seeds/README.md``)
@@ -51,13 +52,6 @@ def nianbao(data_dir: Path, *args: str, env: dict[str, str] | None = None,
     with this process's environment unless ``env`` is given; its output captured as text."""
     return subprocess.run(monitor_argv(data_dir, *args), capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=timeout, check=check)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nothing listens on (now)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -38,7 +38,7 @@ class PostgresServer:
         assert bindir is not None, "no PostgreSQL server installed (apt-get install postgresql)"
         self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.as_user: list[str] = []
         if os.geteuid() == 0:  # initdb refuses to run as root
             shutil.chown(self.root, "postgres")
@@ -70,9 +70,10 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` nothing listens on (now)."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -80,7 +81,7 @@ class RedisServer:
     def __init__(self, root: Path):
         self.binary = shutil.which("redis-server")
         self.dir = root
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property

@@ -12,7 +12,6 @@ import datetime as dt
 import email
 import email.policy
 import ipaddress
-import socket
 import ssl
 import threading
 from email.message import EmailMessage
@@ -21,12 +20,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+from servers import free_port
 
 
 class _Handler:

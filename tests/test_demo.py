@@ -14,16 +14,14 @@ import email
 import email.policy
 import json
 import re
-import socket
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import helpers
 import pytest
-from helpers import ROOT, SEEDS, clean_env, monitor_argv
+from helpers import SEEDS, clean_env, served
 
 from crawler.simulator.demo import scenario
 
@@ -103,34 +101,14 @@ def test_exactly_one_digest_in_demo_mail(demo: dict[str, Any]) -> None:
         assert name in text, name
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=10) as r:
         return r.status, r.read().decode("utf-8")
 
 
 def test_dashboard_shows_the_demo(demo: dict[str, Any]) -> None:
-    port = _free_port()
-    proc = subprocess.Popen(monitor_argv(demo["data"], "serve", "--port", str(port)),
-                            env=clean_env(), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                status, page = _get(base + "/")
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stderr.read().decode() if proc.stderr else "") from None
-                time.sleep(0.1)
-        else:
-            raise AssertionError("serve did not answer")
+    with served(demo["data"], env=clean_env()) as base:
+        status, page = _get(base + "/")
         assert status == 200
         for name in ("沙坡头区机关事务局", "中卫市机关事务服务中心", "云泉县财政局"):
             assert name in page, name
@@ -142,9 +120,6 @@ def test_dashboard_shows_the_demo(demo: dict[str, Any]) -> None:
         assert cells["nx-jgsw"][str(y - 2)]["state"] == "ontime"
         _, raw = _get(base + "/api/alerts")
         assert "REPORT_LATE" in raw and "PORTAL_UNREACHABLE" in raw
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_refuses_a_data_dir_with_real_data(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import monitor_argv, nianbao, seed_bytes
-from smtp_sink import Sink, free_port
+from servers import free_port
+from smtp_sink import Sink
 from sqlalchemy import select
 
 from archive.models import Outbox, PortalCrawl
