@@ -20,9 +20,6 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.threadpool import ThreadPool
 
-from archive.config import resolve_data_dir
-from archive.store import Archive
-
 from .signals import report_ingested
 from .store import CrawlStore
 
@@ -30,8 +27,9 @@ log = logging.getLogger(__name__)
 
 
 class IngestPipeline:
-    """Archives each item on its own thread with its own store, and says how it went by
-    the :data:`crawler.signals.report_ingested` signal (the spider keeps the count)."""
+    """Archives each item on its own thread, through the crawl's store
+    (:meth:`CrawlStore.of`), and says how it went by the
+    :data:`crawler.signals.report_ingested` signal (the spider keeps the count)."""
 
     def __init__(self, crawler: Crawler, store: CrawlStore):
         self.crawler = crawler
@@ -40,8 +38,7 @@ class IngestPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
-        data_dir = resolve_data_dir(crawler.settings.get("NIANBAO_DATA_DIR"))
-        return cls(crawler, CrawlStore(Archive(data_dir)))
+        return cls(crawler, CrawlStore.of(crawler))
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.pool = ThreadPool(1, 1, name="ingest")
@@ -50,7 +47,6 @@ class IngestPipeline:
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is not None:
             self.pool.stop()
-        self.store.archive.engine.dispose()
 
     async def process_item(self, item: dict[str, Any], spider: Spider | None = None
                            ) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from archive.config import resolve_data_dir
 from archive.extract import sniff
 from archive.models import Agency, Blob, Fetch, PortalCrawl, Report, ReportVersion, Source, utcnow
 from archive.store import Archive
@@ -24,6 +25,19 @@ from archive.warc import Exchange, WarcLog
 
 
 class CrawlStore:
+    """One per crawl (:meth:`of`): the spider, the middlewares and the pipeline share it,
+    so a fetch row can name the WARC record the recorder wrote for its URL."""
+
+    @classmethod
+    def of(cls, crawler: Any) -> CrawlStore:
+        """The crawl's store, made on first use from the ``NIANBAO_DATA_DIR`` setting."""
+        store = getattr(crawler, "nianbao_store", None)
+        if store is None:
+            data_dir = resolve_data_dir(crawler.settings.get("NIANBAO_DATA_DIR"))
+            store = cls(Archive(data_dir))
+            crawler.nianbao_store = store
+        return store
+
     def __init__(self, archive: Archive):
         self.archive = archive
         self.warc = WarcLog(archive.data_dir,

@@ -28,7 +28,6 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archive.config import resolve_data_dir
 from archive.extract_html import embedded_detail, embedded_page
 from archive.models import Agency, utcnow
 from archive.registry import portal_key
@@ -99,10 +98,11 @@ class ReportsSpider(Walking, ErrorHandling, FileChain, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        data_dir = spider.data_dir or crawler.settings.get("NIANBAO_DATA_DIR")
-        spider.archive = Archive(resolve_data_dir(data_dir))
+        if spider.data_dir and not crawler.settings.frozen:  # scrapy crawl -a data_dir=…
+            crawler.settings.set("NIANBAO_DATA_DIR", spider.data_dir, priority="spider")
+        spider.store = CrawlStore.of(crawler)
+        spider.archive = spider.store.archive
         spider.archive.migrate()
-        spider.store = CrawlStore(spider.archive)
         spider.budget = crawler.settings.getint("PORTAL_PAGE_BUDGET", 300)
         spider.discovery_budget = crawler.settings.getint("DISCOVERY_BUDGET", DISCOVERY_BUDGET)
         spider.progress = Progress(enabled=crawler.settings.getbool("NIANBAO_PROGRESS", True))
