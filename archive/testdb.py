@@ -24,6 +24,13 @@ TEMPLATE = "nianbao_template"
 PREFIX = "nb_"
 
 _made: set[str] = set()
+#: databases of data directories the whole session shares (the demo run): kept by drop_all
+_kept: set[str] = set()
+
+
+def keep(data_dir: Path) -> None:
+    """Keep ``data_dir``'s database until the session ends (see :func:`drop_all`)."""
+    _kept.add(database_name(data_dir))
 
 
 def database_name(data_dir: Path) -> str:
@@ -67,11 +74,12 @@ def create(server: str, name: str, template: str = TEMPLATE) -> None:
 
 
 def drop_all(server: str) -> int:
-    """Drop every per-data-directory database (their connections closed by force)."""
+    """Drop every per-data-directory database (their connections closed by force) but
+    those :func:`keep` names."""
     with connect(server) as c:
         names = [r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                         (PREFIX + "%",))]
+                                         (PREFIX + "%",)) if r[0] not in _kept]
         for name in names:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _made.clear()
+    _made.difference_update(names)
     return len(names)

@@ -127,7 +127,10 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     from helpers import clean_env, nianbao
 
+    from archive import testdb
+
     data = tmp_path_factory.mktemp("demo") / "data"
+    testdb.keep(data)  # on PostgreSQL its database outlives the modules that share it
     assert nianbao(data, "init", env=clean_env()).returncode == 0
     p = nianbao(data, "demo", "--no-serve", env=clean_env())
     assert p.returncode == 0, p.stderr[-3000:]

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from servers import free_port
 
@@ -36,9 +37,10 @@ def seed_text(prefix: str) -> str:
 
 def clean_env() -> dict[str, str]:
     """This process's environment without the ``NIANBAO_*`` settings (``NIANBAO_LOG_LEVEL``
-    kept): a command run with it sees what a new user's shell gives it."""
+    and the suite's test database, ``NIANBAO_TEST_POSTGRES``, kept): a command run with it
+    sees what a new user's shell gives it, on the database the suite runs on."""
     return {k: v for k, v in os.environ.items()
-            if not k.startswith("NIANBAO_") or k == "NIANBAO_LOG_LEVEL"}
+            if not k.startswith("NIANBAO_") or k in ("NIANBAO_LOG_LEVEL", "NIANBAO_TEST_POSTGRES")}
 
 
 def monitor_argv(data_dir: Path, *args: str) -> list[str]:
@@ -88,3 +90,18 @@ def served(data_dir: Path, *, env: dict[str, str] | None = None, probe: str = "/
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def query(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one SQL query on a data directory's database, SQLite or PostgreSQL
+    (whichever the suite runs on), read the way a person with ``psql``/``sqlite3`` would."""
+    from sqlalchemy import create_engine, text
+
+    from archive.config import load_settings
+
+    engine = create_engine(load_settings(data_dir).database)
+    try:
+        with engine.connect() as c:
+            return [tuple(r) for r in c.execute(text(sql))]
+    finally:
+        engine.dispose()

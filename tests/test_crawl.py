@@ -13,13 +13,13 @@ import datetime as dt
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from helpers import query
 from portal_sim import ROOT, crawl, env, listing_requests, nianbao, report_paths, reports
 
 from crawler.simulator import Farm
@@ -161,12 +161,10 @@ def test_killed_crawl_then_rerun_completes(tmp_path: Path) -> None:
         proc = subprocess.Popen(
             [sys.executable, "-m", "monitor", "--data-dir", str(data), "crawl", "--registry",
              str(reg)], env=env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        db = data / "nianbao.db"
         deadline = time.monotonic() + 120
         n = 0
         while time.monotonic() < deadline and proc.poll() is None:
-            with sqlite3.connect(db, timeout=30) as c:
-                n = c.execute("select count(*) from report_versions").fetchone()[0]
+            n = query(data, "select count(*) from report_versions")[0][0]
             if n >= 5:
                 break
             time.sleep(0.05)
@@ -180,13 +178,12 @@ def test_killed_crawl_then_rerun_completes(tmp_path: Path) -> None:
         assert set(reports(data)) == set(farm.expected())
         fsck = nianbao(data, "fsck", "--json")
         assert fsck.returncode == 0, fsck.stdout
-        with sqlite3.connect(db) as c:
-            assert c.execute("select count(*) from report_versions").fetchone()[0] == \
-                len(farm.expected())
-            assert c.execute("select count(*) - count(distinct report_id || '/' || sha256) "
-                             "from report_versions").fetchone()[0] == 0
-            assert c.execute("select count(*) - count(distinct version_id || '/' || role) "
-                             "from report_files").fetchone()[0] == 0
+        assert query(data, "select count(*) from report_versions")[0][0] == \
+            len(farm.expected())
+        assert query(data, "select count(*) - count(distinct report_id || '/' || sha256) "
+                           "from report_versions")[0][0] == 0
+        assert query(data, "select count(*) - count(distinct version_id || '/' || role) "
+                           "from report_files")[0][0] == 0
 
 
 def test_scrapy_crawl_from_the_repository_root(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ not a second copy of every page over the other scheme.
 
 from __future__ import annotations
 
-import sqlite3
 import ssl
 import urllib.request
 from collections import defaultdict
@@ -20,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import query
 from portal_sim import crawl, crawl_farm_once, report_paths, reports
 
 from crawler.simulator import Farm
@@ -85,14 +85,10 @@ def test_http_and_https_twins_are_one_site(tmp_path: Path) -> None:
                 assert scheme == urlsplit(want).scheme, (key, f["url"])
 
         # the archive holds one source and one file per page, never a twin per scheme
-        db = sqlite3.connect(data / "nianbao.db")
-        try:
-            for table in ("sources", "report_files", "report_versions"):
-                urls = [u for (u,) in db.execute(f"SELECT url FROM {table}") if u]
-                assert urls and scheme_twins(urls) == [], table
-            assert db.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == len(expected)
-        finally:
-            db.close()
+        for table in ("sources", "report_files", "report_versions"):
+            urls = [u for (u,) in query(data, f"SELECT url FROM {table}") if u]
+            assert urls and scheme_twins(urls) == [], table
+        assert query(data, "SELECT COUNT(*) FROM reports")[0][0] == len(expected)
 
         # nothing fetched under both schemes; each portal fetched under the scheme it answers
         assert [e for e in farm.log if e.host not in farm.allowed_hosts()] == []
@@ -130,12 +126,8 @@ def test_http_and_https_twins_are_one_site(tmp_path: Path) -> None:
                 and e.path != "/robots.txt"] == []
         # nothing taken for removed: neither a report nor any of its pages and files (a page
         # listed only under the other scheme is still listed)
-        db = sqlite3.connect(data / "nianbao.db")
-        try:
-            gone = db.execute("SELECT url, removed_reason FROM sources "
-                              "WHERE removed_on IS NOT NULL ORDER BY url").fetchall()
-        finally:
-            db.close()
+        gone = query(data, "SELECT url, removed_reason FROM sources "
+                           "WHERE removed_on IS NOT NULL ORDER BY url")
         assert gone == [], gone
         assert [k for k, g in again.items() if g.get("removed_on")] == []
     finally:
