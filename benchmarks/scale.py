@@ -99,7 +99,10 @@ def main() -> None:
           f"{len(farm.registry())} agencies (farm ready in {time.perf_counter() - t:.0f} s); "
           f"{os.cpu_count()} cores; PostgreSQL + Redis on this machine")
     reg = farm.write_registry(tmp / "registry.yaml")
-    rows = []
+    print(f"{'workers':>7} {'night 1 s':>9} {'req/s':>6} {'night 2 s':>9} {'req/s':>6} "
+          f"{'304s':>6} {'RSS MB':>7} {'db MB':>6} {'blobs MB':>8} {'warc MB':>7} "
+          f"{'redis MB':>8} {'reports':>7} {'speed-up':>8}", flush=True)
+    base = None
     try:
         for w in counts:
             data = tmp / f"data-{w}"
@@ -131,24 +134,18 @@ def main() -> None:
             with testdb.connect(pg.url, db) as c:
                 row = c.execute("SELECT pg_database_size(current_database())").fetchone()
                 db_mb = (row[0] if row else 0) / 2**20
-                archived = c.execute("SELECT count(*) FROM reports").fetchone()
-            info = redis_client.info("memory")
-            rows.append((w, first, req1, second, req2, n304, max(rss1, rss2), db_mb,
-                         du_mb(data / "blobs"), du_mb(data / "warc"),
-                         info["used_memory"] / 2**20, archived[0] if archived else 0))
+                got = c.execute("SELECT count(*) FROM reports").fetchone()
+            red = redis_client.info("memory")["used_memory"] / 2**20
+            base = base or first
+            print(f"{w:>7} {first:>9.1f} {req1 / first:>6.1f} {second:>9.1f} "
+                  f"{req2 / second:>6.1f} {n304:>6} {max(rss1, rss2):>7.0f} {db_mb:>6.1f} "
+                  f"{du_mb(data / 'blobs'):>8.1f} {du_mb(data / 'warc'):>7.1f} {red:>8.2f} "
+                  f"{got[0] if got else 0:>7} {base / first:>7.2f}x   "
+                  f"(requests {req1} / {req2})", flush=True)
     finally:
         farm.stop()
         redis.stop()
         pg.stop()
-    print(f"{'workers':>7} {'night 1 s':>9} {'req/s':>6} {'night 2 s':>9} {'req/s':>6} "
-          f"{'304s':>6} {'RSS MB':>7} {'db MB':>6} {'blobs MB':>8} {'warc MB':>7} "
-          f"{'redis MB':>8} {'reports':>7} {'speed-up':>8}")
-    base = rows[0][1] if rows else 1.0
-    for w, first, req1, second, req2, n304, rss, db_mb, blobs, warc, red, archived in rows:
-        print(f"{w:>7} {first:>9.1f} {req1 / first:>6.1f} {second:>9.1f} {req2 / second:>6.1f} "
-              f"{n304:>6} {rss:>7.0f} {db_mb:>6.1f} {blobs:>8.1f} {warc:>7.1f} {red:>8.2f} "
-              f"{archived:>7} {base / first:>7.2f}x")
-    print("requests: night 1 / night 2 =", ", ".join(f"{r[2]}/{r[4]}" for r in rows))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,30 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class Outage:
+    """Says once that Redis does not answer, then every ``every`` seconds, and when it
+    answers again: a restart must not bury the log under one line per retry."""
+
+    def __init__(self, every: float = 30.0):
+        self.every = every
+        self.since: float | None = None
+        self.said = 0.0
+
+    def failed(self, what: str, e: Exception) -> None:
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+        if now - self.said >= self.every:
+            self.said = now
+            log.warning("redis does not answer (%s) for %.0f s: %s; trying again", e,
+                        now - self.since, what)
+
+    def answered(self) -> None:
+        if self.since is not None:
+            log.warning("redis answers again after %.0f s", time.monotonic() - self.since)
+        self.since, self.said = None, 0.0
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -39,6 +63,7 @@ class NightWork:
         self.held: set[str] = set()  # leased and not finished
         self.unsaid: set[str] = set()  # finished, Redis not yet told
         self._beat: Any = None
+        self.outage = Outage()
 
     @classmethod
     def from_settings(cls, settings: Any) -> NightWork | None:
@@ -70,8 +95,9 @@ class NightWork:
                     status = self.night.status()
                     if status.night is None or (status.finished and not self.held):
                         break
+                self.outage.answered()
             except redis.RedisError as e:
-                log.warning("redis: %s; trying again", e)
+                self.outage.failed("leasing portals", e)
             await asyncio.sleep(0.5)
         log.info("worker %s: the night is done", self.worker)
 
@@ -97,7 +123,7 @@ class NightWork:
         try:
             lost = self.held - self.night.renew(self.worker, sorted(self.held), self.ttl)
         except redis.RedisError as e:
-            log.warning("redis: leases not renewed (%s)", e)
+            self.outage.failed("leases not renewed", e)
             return
         for portal in lost:  # another worker has it now; both finishing it is harmless
             log.warning("worker %s: lease of %s expired; crawling on", self.worker, portal)
@@ -123,13 +149,16 @@ def retrying(call: Callable[[], T], patience: float = 300.0) -> T:
     import redis
 
     deadline = time.monotonic() + patience
+    outage = Outage()
     while True:
         try:
-            return call()
+            out = call()
+            outage.answered()
+            return out
         except redis.RedisError as e:
             if time.monotonic() > deadline:
                 raise
-            log.warning("redis: %s; trying again", e)
+            outage.failed(getattr(call, "__name__", "call"), e)
             time.sleep(1.0)
 
 

@@ -24,6 +24,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from ..distributed import Outage
+
 log = logging.getLogger(__name__)
 
 #: seconds a request waits for Redis to answer before going out without the shared slot
@@ -54,6 +56,7 @@ class HostSlots:
         #: a slot outlives a dead worker's download by no more than this
         self.hold_ms = int((timeout + 30) * 1000)
         self._release = client.register_script(_RELEASE)
+        self.outage = Outage(every=60.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostSlots:
@@ -78,14 +81,14 @@ class HostSlots:
             try:
                 if self.r.set(key, token, nx=True, px=self.hold_ms):
                     request.meta["host_slot"] = (key, token)
+                    self.outage.answered()
                     return
                 outage_since = None
             except redis.RedisError as e:
                 now = time.monotonic()
                 outage_since = outage_since or now
                 if now - outage_since > OUTAGE_WAIT:
-                    log.warning("redis unreachable for %.0f s (%s): %s goes out without "
-                                "the shared host slot", OUTAGE_WAIT, e, request.url)
+                    self.outage.failed("requests go out without the shared host slots", e)
                     return
             await asyncio.sleep(wait * (1 + random.random()))
             wait = min(wait * 1.5, 0.5)
