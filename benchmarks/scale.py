@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from servers import PostgresServer, RedisServer  # noqa: E402
+from servers import PostgresServer, RedisServer, children  # noqa: E402
 
 from archive import testdb  # noqa: E402
 from crawler.simulator import Farm  # noqa: E402
@@ -41,17 +41,6 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return out
 
 
 def du_mb(path: Path) -> float:
@@ -77,7 +66,8 @@ def night(data: Path, env: dict[str, str], reg: Path, worker: subprocess.Popen[b
         time.sleep(0.5)
     wall = time.perf_counter() - start
     if coord.returncode not in (0, 1):
-        raise SystemExit(f"crawl failed ({coord.returncode}): {coord.stderr.read()[-2000:]}")
+        why = coord.stderr.read() if coord.stderr else ""
+        raise SystemExit(f"crawl failed ({coord.returncode}): {why[-2000:]}")
     return wall, peak
 
 

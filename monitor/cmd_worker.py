@@ -20,7 +20,6 @@ def worker(ctx: Ctx, processes: int, once: bool) -> None:
     if not url:
         err("nianbao worker 需要 redis_url（nianbao.toml 或环境变量 NIANBAO_REDIS_URL）")
         sys.exit(2)
-    ctx.archive.migrate()
     from crawler.worker import serve
 
     sys.exit(serve(ctx.data_dir, str(url), processes, once=once, say=err))

@@ -18,7 +18,7 @@ import pytest
 from helpers import ROOT, monitor_argv
 from portal_sim import env as crawl_env
 from portal_sim import nianbao
-from servers import RedisServer
+from servers import RedisServer, children
 
 from crawler.night import Night
 from crawler.simulator import Farm
@@ -35,18 +35,6 @@ def redis(tmp_path: Path) -> Any:
     server = RedisServer(tmp_path / "redis").start()
     yield server
     server.stop()
-
-
-def _children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
 
 
 def _wait(what: str, cond: Any, timeout: float = 120) -> None:
@@ -85,7 +73,7 @@ def test_workers_survive_a_killed_worker_and_a_redis_restart(tmp_path: Path, red
             # archived something (so the portal it leaves is half done)
             def victim_holds() -> bool:
                 owners = night.r.hgetall(night.key("owners"))
-                kids = _children(workers[0].pid)
+                kids = set(children(workers[0].pid))
                 held = [p for p, w in owners.items() if int(w.split(":")[1]) in kids]
                 return bool(held) and night.status().done >= 1
 
