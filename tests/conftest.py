@@ -7,7 +7,11 @@ that check the refusal take the opt-in away again.
 The database: the archive, monitor and web suites (``PG_MODULES``) run twice, on SQLite
 and on PostgreSQL (test ids ``[sqlite]`` / ``[postgresql]``); ``--database`` or
 ``NIANBAO_TEST_DATABASE`` = ``sqlite`` | ``postgresql`` | ``both`` (the default) chooses.
-``postgresql`` runs every test of the suite on PostgreSQL only. On PostgreSQL one
+``postgresql`` runs every test of the suite on PostgreSQL only. A module-scoped fixture
+that builds a data directory takes ``database`` as an argument, so that it is built
+again for the other database: under pytest-xdist a module's ``[sqlite]`` and
+``[postgresql]`` tests run back to back, and a fixture that ignores the parameter would
+serve the ``[postgresql]`` tests its SQLite archive. On PostgreSQL one
 throw-away server (Debian's binaries, ``initdb``/``pg_ctl`` on a temporary directory) serves
 the whole session, and every data directory gets its own database, copied from a template
 migrated once (``archive/testdb.py``); the databases are dropped after each module. Without
@@ -119,27 +123,51 @@ def _drop_test_databases(database: str, request: pytest.FixtureRequest) -> Itera
         testdb.drop_all(server)
 
 
+@pytest.fixture(autouse=True)
+def _archive_on_its_database(database: str, request: pytest.FixtureRequest) -> None:
+    """A ``[postgresql]`` test's ``archive`` is on PostgreSQL, not a module fixture's leftover
+    SQLite one (see the module docstring)."""
+    if database == "postgresql" and "archive" in request.fixturenames:
+        a = request.getfixturevalue("archive")
+        assert a.engine.dialect.name == "postgresql", f"{request.node.nodeid}: archive on SQLite"
+
+
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def demo_run(tmp_path_factory: pytest.TempPathFactory,
+             request: pytest.FixtureRequest) -> dict[str, Any]:
     """One ``nianbao demo --no-serve`` for the whole session (about a minute), read-only to
     the tests that share it: over a data directory ``init`` made first, whose untouched
-    built-in registry the demo replaces."""
+    built-in registry the demo replaces. Under pytest-xdist the first worker that needs it
+    runs it and the others read its result, except on PostgreSQL, where each worker has its
+    own server and so runs its own demo."""
     import datetime as dt
+    import fcntl
+    import json
     import re
 
     from helpers import clean_env, nianbao
 
     from archive import testdb
 
-    data = tmp_path_factory.mktemp("demo") / "data"
-    testdb.keep(data)  # on PostgreSQL its database outlives the modules that share it
-    assert nianbao(data, "init", env=clean_env()).returncode == 0
-    p = nianbao(data, "demo", "--no-serve", env=clean_env())
-    assert p.returncode == 0, p.stderr[-3000:]
-    m = re.search(r"检查日期 (\d{4}-\d{2}-\d{2})", p.stdout)
-    assert m, p.stdout
-    return {"data": data, "stdout": p.stdout, "stderr": p.stderr,
-            "today": dt.date.fromisoformat(m.group(1))}
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") and request.config.getoption("database") != \
+            "postgresql":
+        root = root.parent  # the directory every worker's own basetemp sits in
+    data, result = root / "demo" / "data", root / "demo" / "result.json"
+    data.parent.mkdir(exist_ok=True)
+    with open(root / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not result.exists():
+            testdb.keep(data)  # on PostgreSQL its database outlives the modules sharing it
+            assert nianbao(data, "init", env=clean_env()).returncode == 0
+            p = nianbao(data, "demo", "--no-serve", env=clean_env())
+            assert p.returncode == 0, p.stderr[-3000:]
+            m = re.search(r"检查日期 (\d{4}-\d{2}-\d{2})", p.stdout)
+            assert m, p.stdout
+            result.write_text(json.dumps({"stdout": p.stdout, "stderr": p.stderr,
+                                          "today": m.group(1)}))
+        run = json.loads(result.read_text())
+    return {**run, "data": data, "today": dt.date.fromisoformat(run["today"])}
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def generated() -> list[bytes]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, dict[int, str]]:
+def corpus(tmp_path_factory: pytest.TempPathFactory, database: str) -> tuple[Archive, dict[int, str]]:
     """An archive of the variants and generated reports; one report has versions whose
     first carried a phrase the later ones dropped."""
     a = Archive(tmp_path_factory.mktemp("search") / "data")

@@ -59,7 +59,7 @@ def build_archive(d: Path) -> Archive:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+def archive(tmp_path_factory: pytest.TempPathFactory, database: str) -> Archive:
     return build_archive(tmp_path_factory.mktemp("web") / "data")
 
 
