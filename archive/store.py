@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -376,11 +376,21 @@ class Archive(Catalog, Integrity, Presence):
         others: list[tuple[str, str]] = []
         if prev:
             others.append((f"本机关{year - 1}年", prev["provenance"].get("narrative", "")))
-        q = select(Report).where(Report.year == year, Report.agency_id != agency_id)
-        for r in s.scalars(q):
-            if r.versions:
-                rec = r.versions[-1].record or {}
-                others.append((r.agency.name, rec.get("provenance", {}).get("narrative", "")))
+        # one query for every other agency's latest narrative of the year: loading each
+        # report's versions and records through the ORM made every ingest O(reports of the
+        # year) in queries and in JSON decoded, the night quadratic
+        latest = (select(ReportVersion.report_id, func.max(ReportVersion.seq).label("seq"))
+                  .join(Report, Report.id == ReportVersion.report_id)
+                  .where(Report.year == year, Report.agency_id != agency_id)
+                  .group_by(ReportVersion.report_id).subquery())
+        narrative = ReportVersion.record[("provenance", "narrative")].as_string()
+        q = (select(Agency.name, narrative).select_from(latest)
+             .join(ReportVersion, (ReportVersion.report_id == latest.c.report_id)
+                   & (ReportVersion.seq == latest.c.seq))
+             .join(Report, Report.id == latest.c.report_id)
+             .join(Agency, Agency.id == Report.agency_id)
+             .order_by(Agency.id))
+        others += [(name, text or "") for name, text in s.execute(q)]
         return Context(previous=prev, others=others, filed_year=filed_year)
 
     def latest_record(self, s: Session, agency_id: str, year: int) -> Record | None:

@@ -362,23 +362,30 @@ def shingles(text: str, k: int = 8) -> set[int]:
     return {hash(t[i : i + k]) for i in range(max(0, len(t) - k + 1))}
 
 
-def similarity(a: str, b: str) -> float:
-    sa, sb = shingles(a), shingles(b)
+def similarity(a: str | set[int], b: str | set[int]) -> float:
+    sa = shingles(a) if isinstance(a, str) else a
+    sb = shingles(b) if isinstance(b, str) else b
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))
 
 
 DUPLICATE_THRESHOLD = 0.8
+#: folded characters both narratives need before they are compared: a short one (a
+#: report whose text was barely read) would be "contained" in every long one
+DUPLICATE_MIN_CHARS = 200
 
 
 @rule("DUPLICATE_TEXT")
 def duplicate_text(rec: Record, ctx: Context) -> Iterator[Finding]:
     mine = rec["provenance"].get("narrative", "")
-    if len(fold(mine)) < 200:
+    if len(fold(mine)) < DUPLICATE_MIN_CHARS:
         return
+    sa = shingles(mine)
     for who, text in ctx.others:
-        sim = similarity(mine, text)
+        if len(fold(text)) < DUPLICATE_MIN_CHARS:
+            continue
+        sim = similarity(sa, text)
         if sim >= DUPLICATE_THRESHOLD:
             yield finding("DUPLICATE_TEXT", f"正文与{who}的报告高度雷同（相似度{sim:.0%}）", "narrative",
                           None, round(sim, 3))

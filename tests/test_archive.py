@@ -46,6 +46,23 @@ def test_cells_keep_provenance_and_findings_are_stored(archive: Archive) -> None
     assert {"T3_BALANCE", "T3_RESULTS_TOTAL", "TABLE_BLANK"} <= found
 
 
+def test_duplicate_text_is_checked_against_other_agencies_of_the_year(archive: Archive) -> None:
+    """The archive hands the rule every other agency's latest narrative of the same year."""
+    data = seed_bytes("003")
+    archive.ingest(data)
+    copied = archive.ingest(data.decode().replace("自治区信访局", "自治区抄袭局").encode())
+    other_year = archive.ingest(data.decode().replace("自治区信访局", "自治区另一局")
+                                .replace("2020", "2021").encode())
+    with archive.Session() as s:
+        def dup(version_id: int | None) -> list[str]:
+            return list(s.scalars(select(FindingRow.message).where(
+                FindingRow.version_id == version_id, FindingRow.code == "DUPLICATE_TEXT")))
+
+        (msg,) = dup(copied.version_id)
+        assert msg.startswith("正文与自治区信访局的报告高度雷同")
+        assert dup(other_year.version_id) == []  # a 2021 report: no 2020 text to copy
+
+
 def test_carryover_checked_against_neighbouring_year(archive: Archive) -> None:
     base = seed_bytes("004").decode("utf-8")
     # same agency, 2019 report whose 结转下年度 total is 7 while 2020 says 上年结转 0

@@ -109,3 +109,15 @@ def test_injection_refuses_what_cannot_happen() -> None:
         inject(base("gov2019"), "T3_OTHER_HANDLING_SUM")
     with pytest.raises(ValueError, match="unknown finding code"):
         inject(base("gov2021"), "NO_SUCH_CODE")
+
+
+def test_a_short_narrative_is_no_evidence_of_copying() -> None:
+    """A report whose text was barely read is "contained" in every long one: too short to
+    compare, on either side."""
+    rec = base("gov2021")
+    mine = rec["provenance"]["narrative"]
+    assert len(mine) > 400
+    ctx = Context(others=[("某局", mine[:150])])
+    assert "DUPLICATE_TEXT" not in found(rec, "html", ctx)
+    ctx.others.append(("另一局", mine[: len(mine) // 2]))
+    assert "DUPLICATE_TEXT" in found(rec, "html", ctx)
