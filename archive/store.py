@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -31,6 +31,7 @@ from .config import Settings, load_settings
 from .document import fold
 from .extract import sniff
 from .integrity import Integrity
+from .likeness import NarrativeIndex
 from .models import (
     Agency,
     Blob,
@@ -92,6 +93,7 @@ class Archive(Catalog, Integrity, Presence):
         if url.startswith("sqlite"):
             _sqlite_pragmas(self.engine)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.narratives = NarrativeIndex()  # DUPLICATE_TEXT's candidates, per process
 
     # ------------------------------------------------------------ schema
 
@@ -300,7 +302,8 @@ class Archive(Catalog, Integrity, Presence):
             if latest is not None and latest.sha256 == sha:
                 return IngestResult(sha, "unchanged", fetch_id, report.id, latest.id,
                                     record=latest.record)  # type: ignore[arg-type]
-            ctx = self._context(s, ag.id, the_year, report.id, year)
+            ctx = self._context(s, ag.id, the_year, report.id, year,
+                                rec["provenance"].get("narrative", ""))
             validate(rec, ctx)
             version = ReportVersion(
                 seq=(latest.seq + 1) if latest else 1, sha256=sha, url=url,
@@ -371,26 +374,12 @@ class Archive(Catalog, Integrity, Presence):
         return src
 
     def _context(self, s: Session, agency_id: str, year: int, report_id: int | None,
-                 filed_year: int | None) -> Context:
+                 filed_year: int | None, narrative: str) -> Context:
         prev = self.latest_record(s, agency_id, year - 1)
         others: list[tuple[str, str]] = []
         if prev:
             others.append((f"本机关{year - 1}年", prev["provenance"].get("narrative", "")))
-        # one query for every other agency's latest narrative of the year: loading each
-        # report's versions and records through the ORM made every ingest O(reports of the
-        # year) in queries and in JSON decoded, the night quadratic
-        latest = (select(ReportVersion.report_id, func.max(ReportVersion.seq).label("seq"))
-                  .join(Report, Report.id == ReportVersion.report_id)
-                  .where(Report.year == year, Report.agency_id != agency_id)
-                  .group_by(ReportVersion.report_id).subquery())
-        narrative = ReportVersion.record[("provenance", "narrative")].as_string()
-        q = (select(Agency.name, narrative).select_from(latest)
-             .join(ReportVersion, (ReportVersion.report_id == latest.c.report_id)
-                   & (ReportVersion.seq == latest.c.seq))
-             .join(Report, Report.id == latest.c.report_id)
-             .join(Agency, Agency.id == Report.agency_id)
-             .order_by(Agency.id))
-        others += [(name, text or "") for name, text in s.execute(q)]
+        others += self.narratives.candidates(s, year, agency_id, narrative)
         return Context(previous=prev, others=others, filed_year=filed_year)
 
     def latest_record(self, s: Session, agency_id: str, year: int) -> Record | None:
@@ -406,7 +395,8 @@ class Archive(Catalog, Integrity, Presence):
             return
         v = nxt.versions[-1]
         rec: Record = dict(v.record)  # type: ignore[assignment]
-        validate(rec, self._context(s, agency_id, year + 1, nxt.id, year + 1))
+        validate(rec, self._context(s, agency_id, year + 1, nxt.id, year + 1,
+                                    rec["provenance"].get("narrative", "")))
         v.record = dict(rec)
         v.findings.clear()
         s.flush()

@@ -121,3 +121,37 @@ def test_a_short_narrative_is_no_evidence_of_copying() -> None:
     assert "DUPLICATE_TEXT" not in found(rec, "html", ctx)
     ctx.others.append(("另一局", mine[: len(mine) // 2]))
     assert "DUPLICATE_TEXT" in found(rec, "html", ctx)
+
+
+def test_copy_candidates_never_miss_a_copy() -> None:
+    """The archive compares a report only with the narratives its sampled shingles pick
+    (``archive/likeness.py``). Every pair the rule would call copied (similarity ≥ 0.8)
+    must be picked; distinct reports must not be."""
+    import itertools
+    import random
+
+    from archive.likeness import maybe_copied, sketch
+    from archive.validate import DUPLICATE_THRESHOLD, similarity
+
+    names = ["自治区民政厅", "自治区财政厅", "银川市教育局", "中卫市司法局", "沙坡头区统计局",
+             "自治区信访局"]
+    texts = [sample_record(n, 2020 + i % 4, "gov2021" if i % 2 else "gov2019", i)
+             ["provenance"]["narrative"] for i, n in enumerate(names * 4)]
+    rng = random.Random(1)
+    variants = []
+    for t in texts[:12]:
+        sentences = t.split("。")
+        for share in (0.0, 0.1, 0.2, 0.3):  # that share of sentences rewritten
+            s2 = list(sentences)
+            for k in rng.sample(range(len(s2)), int(len(s2) * share)):
+                s2[k] = f"另行表述的一句话{k}"
+            variants.append("。".join(s2))
+        variants += [t[: len(t) // 3], t[len(t) // 2 : len(t) // 2 + 250]]  # excerpts
+    copies = 0
+    for a, b in itertools.combinations(texts + variants, 2):
+        if min(len(a), len(b)) >= 200 and similarity(a, b) >= DUPLICATE_THRESHOLD:
+            copies += 1
+            assert maybe_copied(sketch(a), sketch(b)), (a[:40], b[:40])
+    assert copies > 150
+    distinct = [sketch(t) for t in texts]
+    assert not any(maybe_copied(a, b) for a, b in itertools.combinations(distinct, 2))
