@@ -138,11 +138,8 @@ class Archive(Catalog, Integrity, Presence):
         moment is no error (INSERT … ON CONFLICT DO NOTHING, then update)."""
         a = s.get(Agency, entry["id"])
         if a is None:
-            dialect = s.get_bind().dialect.name
-            if dialect in ("sqlite", "postgresql"):
-                insert = sqlite_insert if dialect == "sqlite" else pg_insert
-                s.execute(insert(Agency).values(id=entry["id"], name=entry["name"], emails=[])
-                          .on_conflict_do_nothing(index_elements=["id"]))
+            if _insert_or_ignore(s, Agency, {"id": entry["id"], "name": entry["name"],
+                                             "emails": []}, "id"):
                 a = s.get(Agency, entry["id"], populate_existing=True)
             if a is None:
                 a = Agency(id=entry["id"], name=entry["name"])
@@ -203,7 +200,7 @@ class Archive(Catalog, Integrity, Presence):
         sha = self.blobs.put(data)
         now = fetched_at or utcnow()
         with self.Session.begin() as s:
-            self._blob_row(s, sha, data)
+            self.blob_row(s, sha, data)
             src = self._source(s, url, sha, now) if url else None
             wf, wo = warc or (None, None)
             fetch = Fetch(url=url or f"file:{sha}", source_id=src.id if src else None,
@@ -316,7 +313,7 @@ class Archive(Catalog, Integrity, Presence):
             version.files.append(ReportFile(url=url, sha256=sha, role=role))
             for furl, fdata, frole in extra_files or []:
                 fsha = self.blobs.put(fdata)
-                self._blob_row(s, fsha, fdata)
+                self.blob_row(s, fsha, fdata)
                 version.files.append(ReportFile(url=furl, sha256=fsha, role=frole))
             self._store_cells(s, version, rec)
             self._store_findings(s, version, rec)
@@ -357,9 +354,13 @@ class Archive(Catalog, Integrity, Presence):
             s.flush()
             return report.id
 
-    def _blob_row(self, s: Session, sha: str, data: bytes) -> None:
+    def blob_row(self, s: Session, sha: str, data: bytes) -> None:
+        """The row of a blob already put; two workers storing one body at once (the same
+        robots.txt on two portals) is no error."""
         if s.get(Blob, sha) is None:
-            s.add(Blob(sha256=sha, size=len(data), format=sniff(data)))
+            row = {"sha256": sha, "size": len(data), "format": sniff(data)}
+            if not _insert_or_ignore(s, Blob, row, "sha256"):
+                s.add(Blob(**row))
             s.flush()
 
     def _source(self, s: Session, url: str, sha: str, now: dt.datetime) -> Source:
@@ -422,3 +423,14 @@ class Archive(Catalog, Integrity, Presence):
             version.findings.append(FindingRow(code=f["code"], severity=f["severity"],
                                                where=f["where"], message=f["message"],
                                                expected=f["expected"], actual=f["actual"]))
+
+
+def _insert_or_ignore(s: Session, model: type[Any], values: dict[str, Any], key: str) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL (False elsewhere: the caller
+    adds the row itself), so twin processes creating one row at once both succeed."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return False
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    s.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
+    return True

@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from archive.config import resolve_data_dir
-from archive.extract import sniff
-from archive.models import Agency, Blob, Fetch, PortalCrawl, Report, ReportVersion, Source, utcnow
+from archive.models import Agency, Fetch, PortalCrawl, Report, ReportVersion, Source, utcnow
 from archive.store import Archive
 from archive.warc import Exchange, WarcLog
 
@@ -90,9 +89,7 @@ class CrawlStore:
 
     def _blob(self, s: Any, data: bytes) -> str:
         sha = self.archive.blobs.put(data)
-        if s.get(Blob, sha) is None:
-            s.add(Blob(sha256=sha, size=len(data), format=sniff(data)))
-            s.flush()
+        self.archive.blob_row(s, sha, data)
         return sha
 
     def cache(self, url: str, body: bytes, etag: str | None, last_modified: str | None,

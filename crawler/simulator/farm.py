@@ -76,9 +76,13 @@ class Farm:
         self.trap.start()
         self.portals: list[Portal] = []
         mix = profiles or DEFAULT_MIX
+        cities: set[str] = set()
         for i in range(n):
             prof = mix[i % len(mix)]
             city = city_name(i + seed * 31)
+            while city in cities:  # past ~900 portals the two-syllable names repeat
+                city = _SYL[len(cities) % len(_SYL)] + city
+            cities.add(city)
             agencies = self._agencies(i, city)
             kw: dict[str, Any] = {}
             if prof == "trs_classic_years":
