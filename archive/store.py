@@ -197,10 +197,9 @@ class Archive(Catalog, Integrity, Presence):
             with self.Session() as s:
                 if self.registered_agency(s, agency) is None:
                     raise ValueError(f"未登记的机关：{agency}")
-        sha = self.blobs.put(data)
         now = fetched_at or utcnow()
         with self.Session.begin() as s:
-            self.blob_row(s, sha, data)
+            sha = self.put_blob(s, data)
             src = self._source(s, url, sha, now) if url else None
             wf, wo = warc or (None, None)
             fetch = Fetch(url=url or f"file:{sha}", source_id=src.id if src else None,
@@ -312,8 +311,7 @@ class Archive(Catalog, Integrity, Presence):
             s.flush()
             version.files.append(ReportFile(url=url, sha256=sha, role=role))
             for furl, fdata, frole in extra_files or []:
-                fsha = self.blobs.put(fdata)
-                self.blob_row(s, fsha, fdata)
+                fsha = self.put_blob(s, fdata)
                 version.files.append(ReportFile(url=furl, sha256=fsha, role=frole))
             self._store_cells(s, version, rec)
             self._store_findings(s, version, rec)
@@ -354,14 +352,16 @@ class Archive(Catalog, Integrity, Presence):
             s.flush()
             return report.id
 
-    def blob_row(self, s: Session, sha: str, data: bytes) -> None:
-        """The row of a blob already put; two workers storing one body at once (the same
-        robots.txt on two portals) is no error."""
+    def put_blob(self, s: Session, data: bytes) -> str:
+        """Store ``data`` under its hash, file and row; two workers storing one body at once
+        (the same robots.txt on two portals) is no error."""
+        sha = self.blobs.put(data)
         if s.get(Blob, sha) is None:
             row = {"sha256": sha, "size": len(data), "format": sniff(data)}
             if not _insert_or_ignore(s, Blob, row, "sha256"):
                 s.add(Blob(**row))
             s.flush()
+        return sha
 
     def _source(self, s: Session, url: str, sha: str, now: dt.datetime) -> Source:
         src = s.scalar(select(Source).where(Source.url == url))

@@ -87,17 +87,12 @@ class CrawlStore:
                 s.add(src)
             src.redirect_to = target
 
-    def _blob(self, s: Any, data: bytes) -> str:
-        sha = self.archive.blobs.put(data)
-        self.archive.blob_row(s, sha, data)
-        return sha
-
     def cache(self, url: str, body: bytes, etag: str | None, last_modified: str | None,
               role: str) -> str:
         """Store a body served with validators, for replay on a later 304."""
         now = utcnow()
         with self.archive.Session.begin() as s:
-            sha = self._blob(s, body)
+            sha = self.archive.put_blob(s, body)
             src = s.scalar(select(Source).where(Source.url == url))
             if src is None:
                 src = Source(url=url, first_seen=now, role=role)
@@ -117,7 +112,7 @@ class CrawlStore:
     def page_fetch(self, url: str, body: bytes, status: int) -> str:
         """A detail page archived as an extra file of a report: blob + fetch row."""
         with self.archive.Session.begin() as s:
-            sha = self._blob(s, body)
+            sha = self.archive.put_blob(s, body)
             src = s.scalar(select(Source.id).where(Source.url == url))
             wf, wo = self.warc_ref(url)
             s.add(Fetch(url=url, source_id=src, status=status, sha256=sha, parse_status="page",

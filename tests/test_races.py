@@ -83,14 +83,13 @@ def test_two_workers_storing_one_body_at_once(archive: Archive) -> None:
     import threading
 
     data = b"User-agent: *\nDisallow:\n"
-    sha = archive.blobs.put(data)
     errors: list[BaseException] = []
     with archive.Session() as first, archive.Session() as second:
-        archive.blob_row(first, sha, data)  # flushed, not yet committed
+        sha = archive.put_blob(first, data)  # flushed, not yet committed
 
         def other() -> None:
             try:
-                archive.blob_row(second, sha, data)  # waits for the first's lock
+                assert archive.put_blob(second, data) == sha  # waits for the first's lock
                 second.commit()
             except BaseException as e:  # noqa: BLE001 - the assertion below reports it
                 errors.append(e)
