@@ -25,7 +25,7 @@ from .layout import (
     table_three,
     table_two,
 )
-from .write_docx import render_doc, render_docx
+from .write_docx import render_doc, render_docs, render_docx
 from .write_html import render_html
 from .write_pdf import render_pdf
 
@@ -61,6 +61,6 @@ def render(record: Record, fmt: str, *, encoding: str = "utf-8") -> bytes:
 
 __all__ = [
     "FORMATS", "Block", "Cell", "Grid", "cell_text", "layout", "legacy_table", "place",
-    "render", "render_doc", "render_docx", "render_html", "render_pdf", "render_text",
+    "render", "render_doc", "render_docs", "render_docx", "render_html", "render_pdf", "render_text",
     "table_four", "table_three", "table_two",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .content import doc_files
 from .portal import Portal, SimReport, _Handler
 from .profiles import PROFILES
 
@@ -112,6 +113,10 @@ class Farm:
         """Serve every portal; ``warm`` renders every report file first, so responses are
         quick and a crawler's timeouts measure the crawler, not the simulator."""
         if warm:
+            docs = [r for _, r in self.reports() if r.fmt == "doc"]
+            rendered = doc_files([(r.agency, r.year, r.seed, r.revision) for r in docs])
+            for r, data in zip(docs, rendered, strict=True):
+                r.keep("doc", data)
             for _, r in self.reports():
                 if r.fmt != "huge":
                     r.file_bytes("html")

@@ -59,6 +59,10 @@ class SimReport:
             self._cache[key] = report_file(self.agency, self.year, fmt, self.seed, self.revision)
         return self._cache[key]
 
+    def keep(self, fmt: str, data: bytes) -> None:
+        """Hold ``data`` as this revision's file of ``fmt``, rendered elsewhere in a batch."""
+        self._cache[(fmt, self.revision)] = data
+
     @property
     def has_file(self) -> bool:
         return self.fmt in ("pdf", "docx", "doc", "both", "huge")
