@@ -9,12 +9,16 @@ sample is taken by value, not by position, so the sample of the shared part of t
 is the shared part of their samples, and the sampled share estimates the true one. A
 report is a candidate when the estimate reaches :data:`CANDIDATE` (well under the rule's
 0.8), or when either sample is too small to estimate from; only candidates' narratives are
-read and compared exactly. A version's sample costs about 1 KB per 1,000 characters.
+read and compared exactly. A version's sample is a sorted array of 8-byte hashes, about
+1 KB for a 1,000-character narrative (a frozenset of the same was 12 KB: at 100,000
+reports a year that is 1.2 GB against 100 MB per crawl process).
 """
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,22 +35,29 @@ MIN_SAMPLE = 40
 
 @dataclass(frozen=True)
 class Sketch:
-    sample: frozenset[int]
+    sample: array[int]  # the sampled shingle hashes, each once, sorted
     comparable: bool  # long enough for the rule to compare at all
+
+    @cached_property
+    def members(self) -> frozenset[int]:
+        """The sample as a set, made only for the one report being compared (``a`` in
+        :func:`maybe_copied`); the kept sketches stay arrays."""
+        return frozenset(self.sample)
 
 
 def sketch(text: str) -> Sketch:
-    return Sketch(frozenset(h for h in shingles(text) if h % RATE == 0),
+    return Sketch(array("q", sorted({h for h in shingles(text) if h % RATE == 0})),
                   len(fold(text)) >= DUPLICATE_MIN_CHARS)
 
 
 def maybe_copied(a: Sketch, b: Sketch) -> bool:
+    """Whether ``b`` might be a copy of ``a`` (or ``a`` of ``b``); ``a`` is the new report."""
     if not (a.comparable and b.comparable):
         return False
     small = min(len(a.sample), len(b.sample))
     if small < MIN_SAMPLE:
         return True
-    return len(a.sample & b.sample) >= CANDIDATE * small
+    return len(a.members.intersection(b.sample)) >= CANDIDATE * small
 
 
 _NARRATIVE = ReportVersion.record[("provenance", "narrative")].as_string()
