@@ -23,9 +23,8 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .document import fold
 from .models import Agency, Report, ReportVersion
-from .validate import DUPLICATE_MIN_CHARS, shingles
+from .validate import comparable, shingles
 
 RATE = 8
 CANDIDATE = 0.5
@@ -47,7 +46,7 @@ class Sketch:
 
 def sketch(text: str) -> Sketch:
     return Sketch(array("q", sorted({h for h in shingles(text) if h % RATE == 0})),
-                  len(fold(text)) >= DUPLICATE_MIN_CHARS)
+                  comparable(text))
 
 
 def maybe_copied(a: Sketch, b: Sketch) -> bool:

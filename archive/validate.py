@@ -376,14 +376,19 @@ DUPLICATE_THRESHOLD = 0.8
 DUPLICATE_MIN_CHARS = 200
 
 
+def comparable(narrative: str) -> bool:
+    """Long enough for DUPLICATE_TEXT to compare, on either side of a pair."""
+    return len(fold(narrative)) >= DUPLICATE_MIN_CHARS
+
+
 @rule("DUPLICATE_TEXT")
 def duplicate_text(rec: Record, ctx: Context) -> Iterator[Finding]:
     mine = rec["provenance"].get("narrative", "")
-    if len(fold(mine)) < DUPLICATE_MIN_CHARS:
+    if not comparable(mine):
         return
     sa = shingles(mine)
     for who, text in ctx.others:
-        if len(fold(text)) < DUPLICATE_MIN_CHARS:
+        if not comparable(text):
             continue
         sim = similarity(sa, text)
         if sim >= DUPLICATE_THRESHOLD:
